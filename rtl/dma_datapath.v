@@ -1,0 +1,484 @@
+// AXI4 bus-master datapath (the engine's back end).
+//
+// Executes transfer commands {src, dst, len, src kind, dst kind, eop, tag} and
+// reports one status {tag, bytes, error, eop} per command, in command order.
+// Kinds: memory (AXI4 master port) or stream (m_axis to a device, s_axis from a
+// device); memory->memory, memory->stream and stream->memory are supported.
+//
+//   cmd -> command queues -> AR legalizer -> m_axi AR ......> R --+
+//                                                                  v
+//                               s_axis ---------------------> realigner
+//                                                                  |
+//           AW legalizer -> m_axi AW     W FIFO <--------------+---+----> m_axis FIFO
+//                              |            |
+//                     W sequencer (WLAST) --+--> m_axi W;  m_axi B -> completion
+//
+// Several commands and several read and write bursts are in flight at once.
+// Writes for memory sources are issued ahead of their data (the data is sure to
+// come, possibly poisoned by a read error, then written with zero strobes);
+// writes for stream sources are issued only once their beats are buffered, so
+// an early TLAST shortens the transfer without any padding burst.
+module dma_datapath #(
+    parameter DATA_WIDTH      = 64,   // 32..512
+    parameter ADDR_WIDTH      = 64,
+    parameter ID_WIDTH        = 4,
+    parameter LEN_WIDTH       = 32,   // command length field, bytes (>= 20)
+    parameter TAG_WIDTH       = 8,
+    parameter MAX_BURST_LEN   = 256,  // beats, 1..256
+    parameter RD_OUTSTANDING  = 4,    // read bursts in flight
+    parameter WR_OUTSTANDING  = 4,    // write bursts in flight
+    parameter CMD_DEPTH_LOG2  = 2,    // commands in flight = 2**CMD_DEPTH_LOG2
+    parameter FIFO_DEPTH_LOG2 = 6,    // write data FIFO, beats
+    parameter RD_ID           = 0,    // ARID used for data reads
+    parameter WR_ID           = 0     // AWID used for data writes
+) (
+    input  wire                     clk,
+    input  wire                     rst,
+
+    // command port
+    input  wire                     cmd_valid,
+    output wire                     cmd_ready,
+    input  wire [ADDR_WIDTH-1:0]    cmd_src_addr,
+    input  wire [ADDR_WIDTH-1:0]    cmd_dst_addr,
+    input  wire [LEN_WIDTH-1:0]     cmd_len,
+    input  wire                     cmd_src_kind,   // 0 memory, 1 stream (s_axis)
+    input  wire                     cmd_dst_kind,   // 0 memory, 1 stream (m_axis)
+    input  wire                     cmd_eop,        // memory->stream: TLAST on the last beat
+    input  wire [TAG_WIDTH-1:0]     cmd_tag,
+
+    // status port
+    output reg                      sts_valid,
+    input  wire                     sts_ready,
+    output reg  [TAG_WIDTH-1:0]     sts_tag,
+    output reg  [LEN_WIDTH-1:0]     sts_bytes,
+    output reg  [3:0]               sts_error,
+    output reg                      sts_eop,        // stream->memory: TLAST ended the transfer
+
+    // AXI4 master
+    output wire [ID_WIDTH-1:0]      m_axi_awid,
+    output reg  [ADDR_WIDTH-1:0]    m_axi_awaddr,
+    output reg  [7:0]               m_axi_awlen,
+    output wire [2:0]               m_axi_awsize,
+    output wire [1:0]               m_axi_awburst,
+    output wire                     m_axi_awlock,
+    output wire [3:0]               m_axi_awcache,
+    output wire [2:0]               m_axi_awprot,
+    output reg                      m_axi_awvalid,
+    input  wire                     m_axi_awready,
+    output wire [DATA_WIDTH-1:0]    m_axi_wdata,
+    output wire [DATA_WIDTH/8-1:0]  m_axi_wstrb,
+    output wire                     m_axi_wlast,
+    output wire                     m_axi_wvalid,
+    input  wire                     m_axi_wready,
+    input  wire [ID_WIDTH-1:0]      m_axi_bid,
+    input  wire [1:0]               m_axi_bresp,
+    input  wire                     m_axi_bvalid,
+    output wire                     m_axi_bready,
+    output wire [ID_WIDTH-1:0]      m_axi_arid,
+    output reg  [ADDR_WIDTH-1:0]    m_axi_araddr,
+    output reg  [7:0]               m_axi_arlen,
+    output wire [2:0]               m_axi_arsize,
+    output wire [1:0]               m_axi_arburst,
+    output wire                     m_axi_arlock,
+    output wire [3:0]               m_axi_arcache,
+    output wire [2:0]               m_axi_arprot,
+    output reg                      m_axi_arvalid,
+    input  wire                     m_axi_arready,
+    input  wire [ID_WIDTH-1:0]      m_axi_rid,
+    input  wire [DATA_WIDTH-1:0]    m_axi_rdata,
+    input  wire [1:0]               m_axi_rresp,
+    input  wire                     m_axi_rlast,
+    input  wire                     m_axi_rvalid,
+    output wire                     m_axi_rready,
+
+    // AXI4-Stream to a device (memory->stream)
+    output wire [DATA_WIDTH-1:0]    m_axis_tdata,
+    output wire [DATA_WIDTH/8-1:0]  m_axis_tkeep,
+    output wire                     m_axis_tlast,
+    output wire                     m_axis_tvalid,
+    input  wire                     m_axis_tready,
+
+    // AXI4-Stream from a device (stream->memory)
+    input  wire [DATA_WIDTH-1:0]    s_axis_tdata,
+    input  wire [DATA_WIDTH/8-1:0]  s_axis_tkeep,
+    input  wire                     s_axis_tlast,
+    input  wire                     s_axis_tvalid,
+    output wire                     s_axis_tready
+);
+    localparam N        = DATA_WIDTH / 8;
+    localparam OFF_W    = $clog2(N);
+    localparam RD_OUT_W = $clog2(RD_OUTSTANDING + 1);
+    localparam WR_OUT_W = $clog2(WR_OUTSTANDING + 1);
+    localparam WR_Q_LOG2 = (WR_OUTSTANDING <= 1) ? 1 : $clog2(WR_OUTSTANDING);
+    // stream->memory bursts wait for their data: at most half the W FIFO each
+    localparam S2MM_BURST = ((1 << (FIFO_DEPTH_LOG2 - 1)) < MAX_BURST_LEN)
+                          ? (1 << (FIFO_DEPTH_LOG2 - 1)) : MAX_BURST_LEN;
+    // beats written into the W FIFO minus beats claimed by issued write bursts
+    localparam CREDIT_W = $clog2(WR_OUTSTANDING * 256 + (1 << FIFO_DEPTH_LOG2)) + 2;
+
+    // status error codes (docs/architecture.md)
+    localparam [3:0] ERR_NONE       = 4'd0,
+                     ERR_RD_SLVERR  = 4'd1,
+                     ERR_RD_DECERR  = 4'd2,
+                     ERR_WR_SLVERR  = 4'd3,
+                     ERR_WR_DECERR  = 4'd4,
+                     ERR_BAD_CMD    = 4'd6;
+
+    assign m_axi_awid    = WR_ID[ID_WIDTH-1:0];
+    assign m_axi_awsize  = OFF_W[2:0];
+    assign m_axi_awburst = 2'b01;      // INCR
+    assign m_axi_awlock  = 1'b0;
+    assign m_axi_awcache = 4'b0011;    // normal, non-cacheable, bufferable
+    assign m_axi_awprot  = 3'b000;
+    assign m_axi_arid    = RD_ID[ID_WIDTH-1:0];
+    assign m_axi_arsize  = OFF_W[2:0];
+    assign m_axi_arburst = 2'b01;
+    assign m_axi_arlock  = 1'b0;
+    assign m_axi_arcache = 4'b0011;
+    assign m_axi_arprot  = 3'b000;
+
+    // =====================================================================
+    // Command intake: one queue per consumer, all in command order
+    // =====================================================================
+    wire cmd_bad = (cmd_len == {LEN_WIDTH{1'b0}}) || (cmd_src_kind && cmd_dst_kind);
+
+    wire q_rd_full, q_aln_full, q_wr_full, q_sts_full;
+    assign cmd_ready = !q_rd_full && !q_aln_full && !q_wr_full && !q_sts_full;
+    wire cmd_fire = cmd_valid && cmd_ready;
+
+    // read side: {src, len}
+    wire                  q_rd_empty;
+    wire [ADDR_WIDTH-1:0] rd_xfer_addr;
+    wire [LEN_WIDTH-1:0]  rd_xfer_len;
+    wire                  rd_xfer_pop;
+    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_rd (
+        .clk(clk), .rst(rst),
+        .wr_en(cmd_fire && !cmd_bad && !cmd_src_kind), .din({cmd_src_addr, cmd_len}), .full(q_rd_full),
+        .rd_en(rd_xfer_pop), .dout({rd_xfer_addr, rd_xfer_len}), .empty(q_rd_empty), .count()
+    );
+
+    // realigner: {so, do, len, src kind, dst kind, eop}
+    wire                  q_aln_empty;
+    wire [OFF_W-1:0]      aln_so, aln_do;
+    wire [LEN_WIDTH-1:0]  aln_len;
+    wire                  aln_src_stream, aln_dst_stream, aln_eop, aln_pop;
+    dma_fifo #(.WIDTH(2*OFF_W + LEN_WIDTH + 3), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_aln (
+        .clk(clk), .rst(rst),
+        .wr_en(cmd_fire && !cmd_bad),
+        .din({cmd_src_addr[OFF_W-1:0], cmd_dst_addr[OFF_W-1:0], cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop}),
+        .full(q_aln_full),
+        .rd_en(aln_pop), .dout({aln_so, aln_do, aln_len, aln_src_stream, aln_dst_stream, aln_eop}),
+        .empty(q_aln_empty), .count()
+    );
+
+    // write side: {dst, len, src kind}
+    wire                  q_wr_empty;
+    wire [ADDR_WIDTH-1:0] wr_xfer_addr;
+    wire [LEN_WIDTH-1:0]  wr_xfer_len;
+    wire                  wr_xfer_src_stream;
+    wire                  wr_xfer_pop;
+    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + 1), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_wr (
+        .clk(clk), .rst(rst),
+        .wr_en(cmd_fire && !cmd_bad && !cmd_dst_kind), .din({cmd_dst_addr, cmd_len, cmd_src_kind}),
+        .full(q_wr_full),
+        .rd_en(wr_xfer_pop), .dout({wr_xfer_addr, wr_xfer_len, wr_xfer_src_stream}),
+        .empty(q_wr_empty), .count()
+    );
+
+    // status order: {tag, bad, dst kind}
+    wire                  q_sts_empty;
+    wire [TAG_WIDTH-1:0]  st_tag;
+    wire                  st_bad, st_dst_stream;
+    wire                  st_pop;
+    dma_fifo #(.WIDTH(TAG_WIDTH + 2), .DEPTH_LOG2(CMD_DEPTH_LOG2 + 1)) q_sts (
+        .clk(clk), .rst(rst),
+        .wr_en(cmd_fire), .din({cmd_tag, cmd_bad, cmd_dst_kind}), .full(q_sts_full),
+        .rd_en(st_pop), .dout({st_tag, st_bad, st_dst_stream}), .empty(q_sts_empty), .count()
+    );
+
+    // =====================================================================
+    // Read side: AR bursts
+    // =====================================================================
+    wire                  ar_bst_valid, ar_bst_last;
+    wire [ADDR_WIDTH-1:0] ar_bst_addr;
+    wire [8:0]            ar_bst_beats;
+    wire                  ar_xfer_ready;
+    reg  [RD_OUT_W-1:0]   rd_inflight;
+
+    assign rd_xfer_pop = ar_xfer_ready && !q_rd_empty;
+
+    wire ar_slot   = !m_axi_arvalid || m_axi_arready;
+    wire ar_load   = ar_bst_valid && ar_slot && (rd_inflight < RD_OUTSTANDING[RD_OUT_W-1:0]);
+    wire r_burst_done = m_axi_rvalid && m_axi_rready && m_axi_rlast;
+
+    dma_burst_gen #(.ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .BYTES_LOG2(OFF_W),
+                    .MAX_BURST_LEN(MAX_BURST_LEN)) ar_gen (
+        .clk(clk), .rst(rst),
+        .xfer_valid(!q_rd_empty), .xfer_ready(ar_xfer_ready),
+        .xfer_addr(rd_xfer_addr), .xfer_len(rd_xfer_len),
+        .cap_beats(MAX_BURST_LEN[8:0]),
+        .trunc_en(1'b0), .trunc_bytes({LEN_WIDTH{1'b0}}),
+        .bst_valid(ar_bst_valid), .bst_ready(ar_load),
+        .bst_addr(ar_bst_addr), .bst_beats(ar_bst_beats), .bst_last(ar_bst_last),
+        .rem_bytes()
+    );
+
+    always @(posedge clk) begin
+        if (rst) begin
+            m_axi_arvalid <= 1'b0;
+            m_axi_araddr  <= {ADDR_WIDTH{1'b0}};
+            m_axi_arlen   <= 8'd0;
+            rd_inflight   <= {RD_OUT_W{1'b0}};
+        end else begin
+            if (ar_load) begin
+                m_axi_arvalid <= 1'b1;
+                m_axi_araddr  <= ar_bst_addr;
+                m_axi_arlen   <= ar_bst_beats[7:0] - 8'd1;
+            end else if (m_axi_arready) begin
+                m_axi_arvalid <= 1'b0;
+            end
+            rd_inflight <= rd_inflight + (ar_load ? 1'b1 : 1'b0) - (r_burst_done ? 1'b1 : 1'b0);
+        end
+    end
+
+    // =====================================================================
+    // Realigner: R or s_axis in; W FIFO or m_axis FIFO out
+    // =====================================================================
+    wire                  in_ready;
+    wire                  out_valid, out_last;
+    wire [DATA_WIDTH-1:0] out_data;
+    wire [N-1:0]          out_strb;
+    wire                  done_valid, done_eop;
+    wire [LEN_WIDTH-1:0]  done_len, done_good;
+    wire [1:0]            done_err;
+
+    wire wq_full, ms_full, q_done_full, q_s2end_full;
+    wire aln_s2mm    = aln_src_stream && !aln_dst_stream;
+    wire out_ready   = aln_dst_stream ? !ms_full : !wq_full;
+    wire done_ready  = !q_done_full && (!aln_s2mm || !q_s2end_full);
+
+    assign m_axi_rready  = in_ready && !aln_src_stream;
+    assign s_axis_tready = in_ready && aln_src_stream;
+
+    dma_realign #(.DATA_WIDTH(DATA_WIDTH), .LEN_WIDTH(LEN_WIDTH)) realign (
+        .clk(clk), .rst(rst),
+        .xfer_valid(!q_aln_empty), .xfer_pop(aln_pop),
+        .xfer_so(aln_so), .xfer_do(aln_do), .xfer_len(aln_len), .xfer_src_stream(aln_src_stream),
+        .in_valid(aln_src_stream ? s_axis_tvalid : m_axi_rvalid),
+        .in_ready(in_ready),
+        .in_data(aln_src_stream ? s_axis_tdata : m_axi_rdata),
+        .in_err(m_axi_rresp[1] ? (m_axi_rresp[0] ? 2'd2 : 2'd1) : 2'd0),
+        .in_last(s_axis_tlast),
+        .in_keep(s_axis_tkeep),
+        .out_valid(out_valid), .out_ready(out_ready),
+        .out_data(out_data), .out_strb(out_strb), .out_last(out_last),
+        .done_ready(done_ready), .done_valid(done_valid),
+        .done_len(done_len), .done_good(done_good), .done_err(done_err), .done_eop(done_eop)
+    );
+
+    wire out_fire = out_valid && out_ready;
+
+    // completion record per transfer: {bytes delivered, read error, eop}
+    wire                 q_done_empty;
+    wire [LEN_WIDTH-1:0] cd_good;
+    wire [1:0]           cd_err;
+    wire                 cd_eop;
+    dma_fifo #(.WIDTH(LEN_WIDTH + 3), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_done (
+        .clk(clk), .rst(rst),
+        .wr_en(done_valid), .din({done_good, done_err, done_eop}), .full(q_done_full),
+        .rd_en(st_pop && !st_bad), .dout({cd_good, cd_err, cd_eop}), .empty(q_done_empty), .count()
+    );
+
+    // stream->memory: by how much the stream shortened the transfer
+    wire                 q_s2end_empty;
+    wire [LEN_WIDTH-1:0] s2end_short;
+    wire                 s2end_pop;
+    dma_fifo #(.WIDTH(LEN_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_s2end (
+        .clk(clk), .rst(rst),
+        .wr_en(done_valid && aln_s2mm), .din(aln_len - done_len), .full(q_s2end_full),
+        .rd_en(s2end_pop), .dout(s2end_short), .empty(q_s2end_empty), .count()
+    );
+
+    // =====================================================================
+    // memory->stream output
+    // =====================================================================
+    wire ms_empty, ms_xfer_end;
+    dma_fifo #(.WIDTH(DATA_WIDTH + N + 2), .DEPTH_LOG2(2)) q_ms (
+        .clk(clk), .rst(rst),
+        .wr_en(out_fire && aln_dst_stream),
+        .din({out_data, out_strb, out_last && aln_eop, out_last}), .full(ms_full),
+        .rd_en(m_axis_tvalid && m_axis_tready),
+        .dout({m_axis_tdata, m_axis_tkeep, m_axis_tlast, ms_xfer_end}),
+        .empty(ms_empty), .count()
+    );
+    assign m_axis_tvalid = !ms_empty;
+
+    // transfers fully delivered on m_axis, waiting for their status
+    reg [CMD_DEPTH_LOG2+1:0] ms_done_cnt;
+
+    // =====================================================================
+    // Write side: W FIFO, AW bursts, W sequencing, B completion
+    // =====================================================================
+    wire                 wq_empty;
+    wire                 w_fire = m_axi_wvalid && m_axi_wready;
+    dma_fifo #(.WIDTH(DATA_WIDTH + N), .DEPTH_LOG2(FIFO_DEPTH_LOG2)) q_w (
+        .clk(clk), .rst(rst),
+        .wr_en(out_fire && !aln_dst_stream), .din({out_data, out_strb}), .full(wq_full),
+        .rd_en(w_fire), .dout({m_axi_wdata, m_axi_wstrb}), .empty(wq_empty), .count()
+    );
+
+    wire                  aw_bst_valid, aw_bst_last;
+    wire [ADDR_WIDTH-1:0] aw_bst_addr;
+    wire [8:0]            aw_bst_beats;
+    wire                  aw_xfer_ready;
+    reg                   aw_s2mm;          // current write transfer has a stream source
+    reg                   aw_trunc_done;    // its stream-end record has been applied
+    reg  [WR_OUT_W-1:0]   wr_inflight;
+    reg  signed [CREDIT_W-1:0] w_credit;
+    reg                   aw_last_r;
+    reg  [8:0]            aw_beats_r;
+
+    assign wr_xfer_pop = aw_xfer_ready && !q_wr_empty;
+
+    wire aw_trunc   = aw_bst_valid && aw_s2mm && !aw_trunc_done && !q_s2end_empty;
+    // a stream-sourced burst goes out once its data is buffered and, unless the
+    // stream has ended, at least one more beat proves it is not the last one
+    wire aw_data_ok = !aw_s2mm || aw_trunc_done
+                   || (w_credit > $signed({{(CREDIT_W-9){1'b0}}, aw_bst_beats}));
+    wire aw_slot    = !m_axi_awvalid || m_axi_awready;
+    wire q_wb_full, q_bq_full;
+    wire aw_load    = aw_bst_valid && aw_slot && !aw_trunc && aw_data_ok
+                   && (wr_inflight < WR_OUTSTANDING[WR_OUT_W-1:0]) && !q_wb_full && !q_bq_full;
+    wire aw_fire    = m_axi_awvalid && m_axi_awready;
+    assign s2end_pop = aw_load && aw_bst_last && aw_s2mm;
+
+    dma_burst_gen #(.ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .BYTES_LOG2(OFF_W),
+                    .MAX_BURST_LEN(MAX_BURST_LEN)) aw_gen (
+        .clk(clk), .rst(rst),
+        .xfer_valid(!q_wr_empty), .xfer_ready(aw_xfer_ready),
+        .xfer_addr(wr_xfer_addr), .xfer_len(wr_xfer_len),
+        .cap_beats(aw_s2mm ? S2MM_BURST[8:0] : MAX_BURST_LEN[8:0]),
+        .trunc_en(aw_trunc), .trunc_bytes(s2end_short),
+        .bst_valid(aw_bst_valid), .bst_ready(aw_load),
+        .bst_addr(aw_bst_addr), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last),
+        .rem_bytes()
+    );
+
+    always @(posedge clk) begin
+        if (rst) begin
+            m_axi_awvalid <= 1'b0;
+            m_axi_awaddr  <= {ADDR_WIDTH{1'b0}};
+            m_axi_awlen   <= 8'd0;
+            aw_last_r     <= 1'b0;
+            aw_beats_r    <= 9'd0;
+            aw_s2mm       <= 1'b0;
+            aw_trunc_done <= 1'b0;
+        end else begin
+            if (aw_load) begin
+                m_axi_awvalid <= 1'b1;
+                m_axi_awaddr  <= aw_bst_addr;
+                m_axi_awlen   <= aw_bst_beats[7:0] - 8'd1;
+                aw_last_r     <= aw_bst_last;
+                aw_beats_r    <= aw_bst_beats;
+            end else if (m_axi_awready) begin
+                m_axi_awvalid <= 1'b0;
+            end
+            if (wr_xfer_pop) begin
+                aw_s2mm       <= wr_xfer_src_stream;
+                aw_trunc_done <= 1'b0;
+            end else if (aw_trunc) begin
+                aw_trunc_done <= 1'b1;
+            end
+        end
+    end
+
+    // W sequencer: burst lengths in AW order, WLAST on each burst's final beat
+    wire       q_wb_empty;
+    wire [8:0] wb_beats;
+    reg  [7:0] w_beat_idx;
+    dma_fifo #(.WIDTH(9), .DEPTH_LOG2(WR_Q_LOG2)) q_wb (
+        .clk(clk), .rst(rst),
+        .wr_en(aw_fire), .din(aw_beats_r), .full(q_wb_full),
+        .rd_en(w_fire && m_axi_wlast), .dout(wb_beats), .empty(q_wb_empty), .count()
+    );
+    assign m_axi_wvalid = !q_wb_empty && !wq_empty;
+    assign m_axi_wlast  = ({1'b0, w_beat_idx} == wb_beats - 9'd1);
+
+    // B completion: one entry per write burst, flagged on a transfer's last one
+    wire       q_bq_empty, bq_last;
+    wire       q_wdone_full, q_wdone_empty;
+    wire       b_fire = m_axi_bvalid && m_axi_bready;
+    reg  [1:0] b_err;   // first write error of the current transfer: 0, 1 SLVERR, 2 DECERR
+    wire [1:0] b_err_now = (b_err != 2'd0) ? b_err
+                         : (m_axi_bresp[1] ? (m_axi_bresp[0] ? 2'd2 : 2'd1) : 2'd0);
+    dma_fifo #(.WIDTH(1), .DEPTH_LOG2(WR_Q_LOG2)) q_bq (
+        .clk(clk), .rst(rst),
+        .wr_en(aw_fire), .din(aw_last_r), .full(q_bq_full),
+        .rd_en(b_fire), .dout(bq_last), .empty(q_bq_empty), .count()
+    );
+    assign m_axi_bready = !q_bq_empty && !q_wdone_full;
+
+    wire [1:0] wd_err;
+    dma_fifo #(.WIDTH(2), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_wdone (
+        .clk(clk), .rst(rst),
+        .wr_en(b_fire && bq_last), .din(b_err_now), .full(q_wdone_full),
+        .rd_en(st_pop && !st_bad && !st_dst_stream), .dout(wd_err), .empty(q_wdone_empty), .count()
+    );
+
+    always @(posedge clk) begin
+        if (rst) begin
+            w_beat_idx  <= 8'd0;
+            b_err       <= 2'd0;
+            wr_inflight <= {WR_OUT_W{1'b0}};
+            w_credit    <= {CREDIT_W{1'b0}};
+        end else begin
+            if (w_fire)
+                w_beat_idx <= m_axi_wlast ? 8'd0 : w_beat_idx + 8'd1;
+            if (b_fire)
+                b_err <= bq_last ? 2'd0 : b_err_now;
+            wr_inflight <= wr_inflight + (aw_load ? 1'b1 : 1'b0) - (b_fire ? 1'b1 : 1'b0);
+            w_credit <= w_credit
+                      + ((out_fire && !aln_dst_stream) ? 1 : 0)
+                      - (aw_load ? $signed({{(CREDIT_W-9){1'b0}}, aw_bst_beats}) : 0);
+        end
+    end
+
+    // =====================================================================
+    // Status, in command order
+    // =====================================================================
+    wire st_data_done = st_dst_stream ? (ms_done_cnt != 0) : !q_wdone_empty;
+    wire st_slot      = !sts_valid || sts_ready;
+    assign st_pop     = !q_sts_empty && st_slot && (st_bad || (!q_done_empty && st_data_done));
+
+    wire ms_end_fire  = m_axis_tvalid && m_axis_tready && ms_xfer_end;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            sts_valid   <= 1'b0;
+            sts_tag     <= {TAG_WIDTH{1'b0}};
+            sts_bytes   <= {LEN_WIDTH{1'b0}};
+            sts_error   <= ERR_NONE;
+            sts_eop     <= 1'b0;
+            ms_done_cnt <= 0;
+        end else begin
+            if (st_pop) begin
+                sts_valid <= 1'b1;
+                sts_tag   <= st_tag;
+                sts_bytes <= st_bad ? {LEN_WIDTH{1'b0}} : cd_good;
+                sts_eop   <= !st_bad && cd_eop;
+                if (st_bad)
+                    sts_error <= ERR_BAD_CMD;
+                else if (cd_err != 2'd0)
+                    sts_error <= (cd_err == 2'd1) ? ERR_RD_SLVERR : ERR_RD_DECERR;
+                else if (!st_dst_stream && wd_err != 2'd0)
+                    sts_error <= (wd_err == 2'd1) ? ERR_WR_SLVERR : ERR_WR_DECERR;
+                else
+                    sts_error <= ERR_NONE;
+            end else if (sts_ready) begin
+                sts_valid <= 1'b0;
+            end
+            ms_done_cnt <= ms_done_cnt + (ms_end_fire ? 1'b1 : 1'b0)
+                         - ((st_pop && !st_bad && st_dst_stream) ? 1'b1 : 1'b0);
+        end
+    end
+endmodule

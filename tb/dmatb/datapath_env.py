@@ -1,0 +1,157 @@
+"""Test environment for dma_datapath: drives the command port, collects statuses,
+attaches the memory model, stream models and protocol checkers.
+
+Used by tb/test_datapath.py and by the benchmarks in bench/.
+"""
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import Event, ReadOnly, RisingEdge
+
+from cocotbext.axi import AxiBus, AxiStreamBus, AxiStreamSink, AxiStreamSource
+
+MEM = 0
+STREAM = 1
+
+# status error codes (docs/architecture.md)
+ERR_NONE = 0
+ERR_RD_SLVERR = 1
+ERR_RD_DECERR = 2
+ERR_WR_SLVERR = 3
+ERR_WR_DECERR = 4
+ERR_BAD_CMD = 6
+
+
+@dataclass
+class Command:
+    src: int
+    dst: int
+    length: int
+    src_kind: int = MEM
+    dst_kind: int = MEM
+    eop: bool = True
+    tag: int = 0
+
+
+@dataclass
+class Status:
+    tag: int
+    nbytes: int
+    error: int
+    eop: bool
+    cycle: int
+
+
+class DatapathEnv:
+    def __init__(self, dut, mem_size: int = 1 << 20, seed: int | None = None,
+                 read_latency: int = 0, write_latency: int = 0, check_protocol: bool = True):
+        from dmatb.memory import AxiMemory  # noqa: PLC0415 (keeps import cost in the simulator)
+
+        self.dut = dut
+        self.seed = seed if seed is not None else cocotb.RANDOM_SEED
+        self.rng = random.Random(self.seed)
+        self.data_width = len(dut.m_axi_wdata)
+        self.bytes_per_beat = self.data_width // 8
+        self.len_width = len(dut.cmd_len)
+        self.tag_mask = (1 << len(dut.cmd_tag)) - 1
+        self.mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, size=mem_size,
+                             read_latency=read_latency, write_latency=write_latency)
+        self.s_axis = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.clk, dut.rst)
+        self.m_axis = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.clk, dut.rst)
+        self.checkers = []
+        if check_protocol:
+            from dmatb.axi_checker import AxiChecker, AxiStreamChecker  # noqa: PLC0415
+
+            self.checkers = [
+                AxiChecker(dut, "m_axi", dut.clk, dut.rst),
+                AxiStreamChecker(dut, "m_axis", dut.clk, dut.rst),
+                AxiStreamChecker(dut, "s_axis", dut.clk, dut.rst),
+            ]
+        self._cmd_queue: deque[Command] = deque()
+        self._cmd_event = Event()
+        self.statuses: list[Status] = []
+        self._status_event = Event()
+        self.cycle = 0
+        self.first_accept_cycle: int | None = None
+        self.cmds_accepted = 0
+
+    async def start(self):
+        dut = self.dut
+        cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+        dut.cmd_valid.value = 0
+        dut.sts_ready.value = 1
+        dut.rst.value = 1
+        for _ in range(4):
+            await RisingEdge(dut.clk)
+        dut.rst.value = 0
+        await RisingEdge(dut.clk)
+        cocotb.start_soon(self._count_cycles())
+        cocotb.start_soon(self._drive_commands())
+        cocotb.start_soon(self._collect_status())
+
+    async def _count_cycles(self):
+        while True:
+            await RisingEdge(self.dut.clk)
+            self.cycle += 1
+
+    def submit(self, cmd: Command):
+        self._cmd_queue.append(cmd)
+        self._cmd_event.set()
+
+    async def _drive_commands(self):
+        dut = self.dut
+        while True:
+            if not self._cmd_queue:
+                dut.cmd_valid.value = 0
+                self._cmd_event.clear()
+                await self._cmd_event.wait()
+                await RisingEdge(dut.clk)  # align to the clock after waking
+                continue
+            cmd = self._cmd_queue.popleft()
+            dut.cmd_src_addr.value = cmd.src
+            dut.cmd_dst_addr.value = cmd.dst
+            dut.cmd_len.value = cmd.length
+            dut.cmd_src_kind.value = cmd.src_kind
+            dut.cmd_dst_kind.value = cmd.dst_kind
+            dut.cmd_eop.value = int(cmd.eop)
+            dut.cmd_tag.value = cmd.tag & self.tag_mask
+            dut.cmd_valid.value = 1
+            while True:
+                await RisingEdge(dut.clk)
+                if int(dut.cmd_ready.value):
+                    break
+            if self.first_accept_cycle is None:
+                self.first_accept_cycle = self.cycle
+            self.cmds_accepted += 1
+            if not self._cmd_queue:
+                dut.cmd_valid.value = 0
+
+    async def _collect_status(self):
+        dut = self.dut
+        while True:
+            await RisingEdge(dut.clk)
+            if int(dut.sts_valid.value) and int(dut.sts_ready.value):
+                self.statuses.append(Status(
+                    tag=int(dut.sts_tag.value), nbytes=int(dut.sts_bytes.value),
+                    error=int(dut.sts_error.value), eop=bool(int(dut.sts_eop.value)),
+                    cycle=self.cycle))
+                self._status_event.set()
+
+    async def wait_statuses(self, count: int, timeout_cycles: int = 200_000):
+        """Wait until `count` statuses have arrived in total; fail on a hang."""
+        start = self.cycle
+        while len(self.statuses) < count:
+            self._status_event.clear()
+            await RisingEdge(self.dut.clk)
+            assert self.cycle - start < timeout_cycles, (
+                f"hang: {len(self.statuses)}/{count} statuses after {timeout_cycles} cycles")
+        return self.statuses[:count]
+
+    def finish(self):
+        for checker in self.checkers:
+            checker.assert_clean()
