@@ -1,0 +1,270 @@
+"""Bounce-buffer platform: devices see physical addresses, and memory a device
+cannot reach is copied through bounce pages (FreeBSD's busdma_bounce.c)."""
+
+from __future__ import annotations
+
+import errno
+from collections import deque
+from dataclasses import dataclass, field
+
+from .constants import (
+    BUS_DMA_ALLOCNOW, BUS_DMA_ZERO, BUS_DMASYNC_POSTREAD, BUS_DMASYNC_PREWRITE,
+    BUS_SPACE_MAXADDR_32BIT, PAGE_SIZE,
+)
+from .core import BusDmaError, DmaMap, DmaTag, Platform, SegmentBuilder, _SegmentOverflow, plan_chunks
+from .memory import KvaBuffer, OutOfMemory, PhysicalMemory
+
+
+@dataclass
+class BouncePage:
+    paddr: int
+    zone: BounceZone
+
+
+@dataclass
+class BounceZone:
+    """Bounce pages at or below ``lowaddr``, aligned to ``alignment``; shared by
+    every tag whose constraints they satisfy."""
+    lowaddr: int
+    alignment: int
+    free_list: deque[BouncePage] = field(default_factory=deque)
+    total_bpages: int = 0
+    free_bpages: int = 0
+    reserved_bpages: int = 0
+    active_bpages: int = 0
+    total_bounced: int = 0
+    bounced_bytes: int = 0
+    total_deferred: int = 0
+    map_count: int = 0
+
+
+@dataclass
+class BounceStats:
+    """Totals over all bounce zones."""
+    total_bpages: int
+    free_bpages: int
+    reserved_bpages: int
+    active_bpages: int
+    total_bounced: int
+    bounced_bytes: int
+    total_deferred: int
+
+
+@dataclass
+class _TagState:
+    could_bounce: bool
+    zone: BounceZone | None = None
+    min_alloc_done: bool = False
+
+
+@dataclass
+class _Bounce:
+    page: BouncePage
+    source: object
+    voff: int
+    size: int
+
+
+@dataclass
+class _MapState:
+    counted: bool = False
+    pages_needed: int = 0
+    pages_reserved: int = 0
+    bounces: list[_Bounce] = field(default_factory=list)
+
+
+class BouncePlatform(Platform):
+    """A machine without an IOMMU.
+
+    ``bounce_below``: bounce pages are allocated at or below this address (in
+    addition to each tag's own ``lowaddr``).  ``max_bounce_pages``: cap on the
+    pages of one bounce zone (FreeBSD's MAX_BPAGES).
+    """
+
+    def __init__(self, memory: PhysicalMemory | None = None, *, memory_size: int = 8 << 30,
+                 bounce_below: int = BUS_SPACE_MAXADDR_32BIT, max_bounce_pages: int = 8192,
+                 shuffle: bool = False, seed: int | None = None):
+        super().__init__(memory if memory is not None else
+                         PhysicalMemory(memory_size, shuffle=shuffle, seed=seed))
+        self.bounce_below = bounce_below
+        self.max_bounce_pages = max_bounce_pages
+        self.zones: list[BounceZone] = []
+
+    def stats(self) -> BounceStats:
+        return BounceStats(*(sum(getattr(z, name) for z in self.zones) for name in (
+            "total_bpages", "free_bpages", "reserved_bpages", "active_bpages",
+            "total_bounced", "bounced_bytes", "total_deferred")))
+
+    # Bounce pool management.
+    def _zone_for(self, tag: DmaTag) -> BounceZone:
+        state: _TagState = tag.md
+        if state.zone is None:
+            state.zone = next((z for z in self.zones if tag.alignment <= z.alignment
+                               and tag.lowaddr >= z.lowaddr), None)
+        if state.zone is None:
+            state.zone = BounceZone(tag.lowaddr, max(tag.alignment, PAGE_SIZE))
+            self.zones.append(state.zone)
+        return state.zone
+
+    def _add_pages(self, zone: BounceZone, count: int) -> int:
+        added = 0
+        for _ in range(count):
+            try:
+                paddr = self.memory.allocator.alloc_page(
+                    max_addr=min(zone.lowaddr, self.bounce_below), alignment=zone.alignment)
+            except OutOfMemory:
+                break
+            zone.free_list.append(BouncePage(paddr, zone))
+            zone.total_bpages += 1
+            zone.free_bpages += 1
+            added += 1
+        return added
+
+    def _zone_page_cap(self, tag: DmaTag) -> int:
+        if tag.alignment > 1:
+            return self.max_bounce_pages
+        pages_above_lowaddr = self.memory.size // PAGE_SIZE - (tag.lowaddr + 1) // PAGE_SIZE
+        return min(self.max_bounce_pages, max(pages_above_lowaddr, 0))
+
+    # Machine-dependent hooks.
+    def md_root_tag_created(self, tag: DmaTag) -> None:
+        tag.md = _TagState(could_bounce=False)
+
+    def md_tag_create(self, tag: DmaTag) -> None:
+        parent_state: _TagState = tag.parent.md
+        could_bounce = (tag.filter is not None or parent_state.could_bounce
+                        or tag.lowaddr < self.memory.size - 1 or tag.alignment > 1)
+        tag.md = _TagState(could_bounce)
+        if could_bounce and tag.flags & BUS_DMA_ALLOCNOW:
+            zone = self._zone_for(tag)
+            # Enough for one load of maxsize bytes starting anywhere in a page.
+            chunk = min(PAGE_SIZE, tag.maxsegsz, tag.boundary or PAGE_SIZE)
+            wanted = -(-tag.maxsize // chunk) + 1
+            if wanted > self.max_bounce_pages:
+                raise BusDmaError(errno.ENOMEM, "ALLOCNOW needs more than max_bounce_pages")
+            missing = wanted - zone.total_bpages
+            if missing > 0 and self._add_pages(zone, missing) < missing:
+                raise BusDmaError(errno.ENOMEM, "cannot allocate bounce pages")
+            tag.md.min_alloc_done = True
+
+    def md_map_create(self, tag: DmaTag, dmamap: DmaMap, for_dmamem: bool) -> None:
+        dmamap.md = _MapState()
+        state: _TagState = tag.md
+        if not state.could_bounce:
+            return
+        zone = self._zone_for(tag)
+        if not for_dmamem:
+            cap = self._zone_page_cap(tag)
+            if not state.min_alloc_done or (zone.map_count > 0 and zone.total_bpages < cap):
+                pages = min(max(tag.maxsize // PAGE_SIZE, 1), cap - zone.total_bpages)
+                if pages > 0 and self._add_pages(zone, pages) < pages and not state.min_alloc_done:
+                    raise BusDmaError(errno.ENOMEM, "cannot allocate bounce pages")
+                state.min_alloc_done = True
+        zone.map_count += 1
+
+    def md_map_destroy(self, tag: DmaTag, dmamap: DmaMap) -> None:
+        if tag.md.zone is not None:
+            tag.md.zone.map_count -= 1
+
+    def md_reserve(self, tag: DmaTag, dmamap: DmaMap, sources: list, wait: bool) -> bool:
+        state: _MapState = dmamap.md
+        if not tag.md.could_bounce:
+            return True
+        if not state.counted:
+            state.pages_needed = sum(c.needs_bounce for c in plan_chunks(tag, sources))
+            state.counted = True
+        zone = self._zone_for(tag)
+        take = min(zone.free_bpages, state.pages_needed - state.pages_reserved)
+        if not wait and state.pages_reserved + take < state.pages_needed:
+            return False
+        zone.free_bpages -= take
+        zone.reserved_bpages += take
+        state.pages_reserved += take
+        return state.pages_reserved == state.pages_needed
+
+    def md_load(self, tag: DmaTag, dmamap: DmaMap, sources: list, builder: SegmentBuilder) -> None:
+        state: _MapState = dmamap.md
+        for chunk in plan_chunks(tag, sources):
+            addr = chunk.addr
+            if chunk.needs_bounce:
+                addr = self._take_bounce_page(tag, state, chunk)
+            if builder.add(addr, chunk.size) != chunk.size:
+                raise _SegmentOverflow
+
+    def _take_bounce_page(self, tag: DmaTag, state: _MapState, chunk) -> int:
+        zone = tag.md.zone
+        page = zone.free_list.popleft()
+        state.pages_needed -= 1
+        state.pages_reserved -= 1
+        zone.reserved_bpages -= 1
+        zone.active_bpages += 1
+        state.bounces.append(_Bounce(page, chunk.source, chunk.voff, chunk.size))
+        return page.paddr
+
+    def md_unload(self, tag: DmaTag, dmamap: DmaMap) -> None:
+        state: _MapState = dmamap.md
+        for bounce in state.bounces:
+            zone = bounce.page.zone
+            zone.free_list.appendleft(bounce.page)
+            zone.active_bpages -= 1
+            zone.free_bpages += 1
+        if state.pages_reserved:
+            zone = tag.md.zone
+            zone.reserved_bpages -= state.pages_reserved
+            zone.free_bpages += state.pages_reserved
+        dmamap.md = _MapState()
+
+    def md_note_deferred(self, tag: DmaTag) -> None:
+        self._zone_for(tag).total_deferred += 1
+
+    def md_sync(self, tag: DmaTag, dmamap: DmaMap, op: int) -> None:
+        bounces = dmamap.md.bounces
+        if not bounces:
+            return
+        zone = tag.md.zone
+        if op & BUS_DMASYNC_PREWRITE:
+            for b in bounces:
+                self.memory.write(b.page.paddr, b.source.read(b.voff, b.size))
+                zone.bounced_bytes += b.size
+            zone.total_bounced += 1
+        if op & BUS_DMASYNC_POSTREAD:
+            for b in bounces:
+                b.source.write(b.voff, self.memory.read(b.page.paddr, b.size))
+                zone.bounced_bytes += b.size
+            zone.total_bounced += 1
+
+    def md_dmamem_alloc(self, tag: DmaTag, flags: int) -> KvaBuffer:
+        size = tag.maxsize
+        npages = -(-size // PAGE_SIZE)
+        allocator = self.memory.allocator
+        scatter_ok = (tag.alignment <= PAGE_SIZE and tag.boundary % PAGE_SIZE == 0
+                      and (not tag.segments_limited()
+                           or tag.nsegments >= -(-size // min(tag.maxsegsz, PAGE_SIZE))))
+        try:
+            if scatter_ok:
+                pages = allocator.alloc_pages(npages, max_addr=tag.lowaddr)
+            else:
+                start = allocator.alloc_contig(size, max_addr=tag.lowaddr,
+                                               alignment=tag.alignment, boundary=tag.boundary)
+                pages = [start + i * PAGE_SIZE for i in range(npages)]
+        except OutOfMemory:
+            raise BusDmaError(errno.ENOMEM, "no memory satisfies the tag") from None
+        buf = KvaBuffer(self.memory, pages, 0, size)
+        if not loads_without_bouncing(tag, buf):
+            allocator.free(pages)
+            raise BusDmaError(errno.ENOMEM, "the tag's segment limits cannot map maxsize bytes")
+        if flags & BUS_DMA_ZERO:
+            buf.write(0, bytes(size))
+        return buf
+
+    def md_dmamem_free(self, tag: DmaTag, buf: KvaBuffer) -> None:
+        self.memory.allocator.free(buf.pages)
+
+
+def loads_without_bouncing(tag: DmaTag, buf: KvaBuffer) -> bool:
+    """Would ``buf`` load into ``tag``'s segments as it is?"""
+    builder = SegmentBuilder(tag)
+    for chunk in plan_chunks(tag, [buf]):
+        if chunk.needs_bounce or builder.add(chunk.addr, chunk.size) != chunk.size:
+            return False
+    return True

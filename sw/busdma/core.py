@@ -1,0 +1,713 @@
+"""Machine-independent bus_dma(9): tags, maps, segment building and deferral.
+
+This is the part FreeBSD keeps in sys/kern/subr_bus_dma.c and
+sys/x86/x86/busdma_machdep.c.  What a segment address *means* (a physical
+address, possibly of a bounce page, or an IOVA) is decided by the platform:
+a ``Platform`` subclass implements the machine-dependent hooks below.
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .constants import (
+    BUS_DMA_COHERENT, BUS_DMA_LOCK, BUS_DMA_NOCACHE, BUS_DMA_NOWAIT, BUS_DMA_UNLOCK,
+    BUS_DMASYNC_POSTREAD, BUS_DMASYNC_POSTWRITE, BUS_DMASYNC_PREREAD,
+    BUS_DMASYNC_PREWRITE, BUS_SPACE_MAXADDR, BUS_SPACE_MAXSIZE,
+    BUS_SPACE_UNRESTRICTED, PAGE_MASK, PAGE_SIZE, UIO_SYSSPACE, UIO_WRITE,
+    powerof2, trunc_page,
+)
+from .memory import KvaBuffer, PhysicalMemory, PhysRange
+
+FilterFunc = Callable[[Any, int], int]
+LockFunc = Callable[[Any, int], None]
+Callback = Callable[[Any, list, int, int], None]
+Callback2 = Callable[[Any, list, int, int, int], None]
+
+_ALL_SYNC_OPS = (BUS_DMASYNC_PREREAD | BUS_DMASYNC_POSTREAD |
+                 BUS_DMASYNC_PREWRITE | BUS_DMASYNC_POSTWRITE)
+
+
+class BusDmaError(OSError):
+    """An error a C bus_dma function would return; ``.errno`` holds the code."""
+
+    def __init__(self, code: int, message: str = ""):
+        super().__init__(code, message or errno.errorcode.get(code, str(code)))
+
+
+class BusDmaPanic(RuntimeError):
+    """A driver error FreeBSD answers with panic(9), e.g. dflt_lock being called."""
+
+
+def busdma_lock_mutex(arg: threading.Lock | threading.RLock, op: int) -> None:
+    """The stock lockfunc: ``arg`` is the driver's mutex (a threading lock)."""
+    if op == BUS_DMA_LOCK:
+        arg.acquire()
+    elif op == BUS_DMA_UNLOCK:
+        arg.release()
+    else:
+        raise BusDmaPanic(f"unknown operation {op:#x} for busdma_lock_mutex")
+
+
+def bus_dma_dflt_lock(arg: Any, op: int) -> None:
+    """Put into tags created without a lockfunc; such tags must never defer."""
+    raise BusDmaPanic("driver error: busdma dflt_lock called")
+
+
+@dataclass
+class DmaSegment:
+    """``bus_dma_segment_t``: a device-visible address and a length."""
+    ds_addr: int
+    ds_len: int
+
+    def __repr__(self) -> str:
+        return f"DmaSegment(ds_addr={self.ds_addr:#x}, ds_len={self.ds_len:#x})"
+
+
+class PacketHeader:
+    def __init__(self, mbuf: Mbuf, length: int | None):
+        self._mbuf = mbuf
+        self._length = length
+
+    @property
+    def len(self) -> int:
+        if self._length is not None:
+            return self._length
+        return sum(m.m_len for m in self._mbuf)
+
+
+class Mbuf:
+    """An mbuf (chain head or link): ``m_data`` is a ``KvaBuffer`` of ``m_len`` bytes.
+
+    ``m_pkthdr.len`` is the chain's total length unless ``pkthdr_len`` is given.
+    """
+
+    def __init__(self, m_data: KvaBuffer, m_next: Mbuf | None = None, *,
+                 pkthdr_len: int | None = None):
+        self.m_data = m_data
+        self.m_len = m_data.length
+        self.m_next = m_next
+        self.m_pkthdr = PacketHeader(self, pkthdr_len)
+
+    @classmethod
+    def chain(cls, buffers: Sequence[KvaBuffer]) -> Mbuf:
+        head = None
+        for buf in reversed(buffers):
+            head = cls(buf, head)
+        if head is None:
+            raise ValueError("an mbuf chain needs at least one buffer")
+        return head
+
+    def __iter__(self):
+        m = self
+        while m is not None:
+            yield m
+            m = m.m_next
+
+
+class Uio:
+    """A ``struct uio`` over kernel buffers (``uio_segflg`` UIO_SYSSPACE).
+
+    ``uio_resid`` defaults to the total length of ``uio_iov``.
+    """
+
+    def __init__(self, uio_iov: Sequence[KvaBuffer], uio_resid: int | None = None, *,
+                 uio_rw: int = UIO_WRITE, uio_segflg: int = UIO_SYSSPACE):
+        self.uio_iov = list(uio_iov)
+        self.uio_iovcnt = len(self.uio_iov)
+        self.uio_resid = sum(len(b) for b in self.uio_iov) if uio_resid is None else uio_resid
+        self.uio_rw = uio_rw
+        self.uio_segflg = uio_segflg
+
+
+class DmaTag:
+    """``bus_dma_tag_t``.  Attributes hold the effective (inherited) constraints."""
+
+    def __init__(self, platform: Platform, parent: DmaTag | None, alignment: int,
+                 boundary: int, lowaddr: int, highaddr: int, filtfunc: FilterFunc | None,
+                 filtfuncarg: Any, maxsize: int, nsegments: int, maxsegsz: int, flags: int,
+                 lockfunc: LockFunc | None, lockfuncarg: Any, device_id: int | None = None):
+        self.platform = platform
+        self.parent = parent
+        self.alignment = alignment
+        self.boundary = boundary
+        # The window is made of whole pages, as FreeBSD's common_bus_dma_tag_create does.
+        self.lowaddr = trunc_page(lowaddr) + PAGE_SIZE - 1
+        self.highaddr = trunc_page(highaddr) + PAGE_SIZE - 1
+        self.filter = filtfunc
+        self.filterarg = filtfuncarg
+        self.maxsize = maxsize
+        self.nsegments = nsegments
+        self.maxsegsz = maxsegsz
+        self.flags = flags
+        self.lockfunc = lockfunc if lockfunc is not None else bus_dma_dflt_lock
+        self.lockfuncarg = lockfuncarg if lockfunc is not None else None
+        self.device_id = device_id
+        # Next tag whose window/filter still has to be consulted (FreeBSD
+        # short-circuits parents whose constraints the child absorbed).
+        self.filter_parent = parent
+        self.map_count = 0
+        self.child_count = 0
+        self.destroyed = False
+        self.is_root = parent is None
+        if parent is not None:
+            self.device_id = parent.device_id
+            self.lowaddr = min(parent.lowaddr, self.lowaddr)
+            self.highaddr = max(parent.highaddr, self.highaddr)
+            self.alignment = max(parent.alignment, self.alignment)
+            if self.boundary == 0:
+                self.boundary = parent.boundary
+            elif parent.boundary != 0:
+                self.boundary = min(parent.boundary, self.boundary)
+            if self.filter is None:
+                self.filter = parent.filter
+                self.filterarg = parent.filterarg
+                self.filter_parent = parent.filter_parent
+        if self.boundary and self.boundary < self.maxsegsz:
+            self.maxsegsz = self.boundary
+        self.md: Any = None  # machine-dependent state, owned by the platform
+
+    def __repr__(self) -> str:
+        return (f"DmaTag(alignment={self.alignment:#x}, boundary={self.boundary:#x}, "
+                f"lowaddr={self.lowaddr:#x}, highaddr={self.highaddr:#x}, "
+                f"maxsize={self.maxsize:#x}, nsegments={self.nsegments}, "
+                f"maxsegsz={self.maxsegsz:#x})")
+
+    def run_filter(self, paddr: int) -> bool:
+        """True when ``paddr`` cannot be used directly by the device.
+
+        An address in a tag's exclusion window, or misaligned for it, must be
+        bounced unless that tag's filter function accepts it (returns 0).
+        """
+        tag: DmaTag | None = self
+        while tag is not None:
+            if ((tag.lowaddr < paddr <= tag.highaddr or paddr & (tag.alignment - 1))
+                    and (tag.filter is None or tag.filter(tag.filterarg, paddr) != 0)):
+                return True
+            tag = tag.filter_parent
+        return False
+
+    def segments_limited(self) -> bool:
+        return self.nsegments != BUS_SPACE_UNRESTRICTED
+
+    # Pythonic wrappers around the bus_dma(9) functions.
+    def create_child(self, alignment: int = 1, boundary: int = 0,
+                     lowaddr: int = BUS_SPACE_MAXADDR, highaddr: int = BUS_SPACE_MAXADDR,
+                     filtfunc: FilterFunc | None = None, filtfuncarg: Any = None,
+                     maxsize: int = BUS_SPACE_MAXSIZE, nsegments: int = BUS_SPACE_UNRESTRICTED,
+                     maxsegsz: int = BUS_SPACE_MAXSIZE, flags: int = 0,
+                     lockfunc: LockFunc | None = None, lockfuncarg: Any = None) -> DmaTag:
+        return bus_dma_tag_create(self, alignment, boundary, lowaddr, highaddr, filtfunc,
+                                  filtfuncarg, maxsize, nsegments, maxsegsz, flags,
+                                  lockfunc, lockfuncarg)
+
+    def destroy(self) -> None:
+        bus_dma_tag_destroy(self)
+
+    def create_map(self, flags: int = 0) -> DmaMap:
+        return bus_dmamap_create(self, flags)
+
+    def alloc(self, flags: int = 0) -> tuple[KvaBuffer, DmaMap]:
+        return bus_dmamem_alloc(self, flags)
+
+
+_UNLOADED, _DEFERRED, _LOADED = "unloaded", "deferred", "loaded"
+
+
+class DmaMap:
+    """``bus_dmamap_t``, with NetBSD-style read access to the current mapping."""
+
+    def __init__(self, tag: DmaTag, dmamem: KvaBuffer | None = None):
+        self.tag = tag
+        self.state = _UNLOADED
+        self.destroyed = False
+        self.dmamem = dmamem
+        self.coherent = False
+        self._segs: list[DmaSegment] = []
+        self._mapsize = 0
+        self._deferred: _Request | None = None
+        self.md: Any = None  # machine-dependent state, owned by the platform
+
+    @property
+    def loaded(self) -> bool:
+        return self.state == _LOADED
+
+    @property
+    def dm_segs(self) -> list[DmaSegment]:
+        return [DmaSegment(s.ds_addr, s.ds_len) for s in self._segs]
+
+    @property
+    def dm_nsegs(self) -> int:
+        return len(self._segs)
+
+    @property
+    def dm_mapsize(self) -> int:
+        return self._mapsize
+
+    def load(self, buf: KvaBuffer, buflen: int, callback: Callback, callback_arg: Any = None,
+             flags: int = 0) -> int:
+        return bus_dmamap_load(self.tag, self, buf, buflen, callback, callback_arg, flags)
+
+    def unload(self) -> None:
+        bus_dmamap_unload(self.tag, self)
+
+    def sync(self, op: int) -> None:
+        bus_dmamap_sync(self.tag, self, op)
+
+    def destroy(self) -> None:
+        bus_dmamap_destroy(self.tag, self)
+
+
+@dataclass
+class _Request:
+    """A load in progress: what to map and whom to tell."""
+    sources: list[KvaBuffer | PhysRange]
+    flags: int
+    callback: Callback
+    callback_arg: Any
+
+
+class SegmentBuilder:
+    """Turns device-visible chunks into segments: coalesces contiguous chunks,
+    never crosses ``boundary``, never exceeds ``maxsegsz`` or ``nsegments``."""
+
+    def __init__(self, tag: DmaTag):
+        self.tag = tag
+        self.segs: list[DmaSegment] = []
+
+    def add(self, addr: int, size: int) -> int:
+        """Add a chunk; return how many bytes were taken (0: out of segments)."""
+        boundary = self.tag.boundary
+        if boundary and addr // boundary != (addr + size - 1) // boundary:
+            size = boundary - (addr & (boundary - 1))
+        last = self.segs[-1] if self.segs else None
+        if (last is not None and last.ds_addr + last.ds_len == addr
+                and last.ds_len + size <= self.tag.maxsegsz
+                and (not boundary or last.ds_addr // boundary == (addr + size - 1) // boundary)):
+            last.ds_len += size
+            return size
+        if self.tag.segments_limited() and len(self.segs) >= self.tag.nsegments:
+            return 0
+        self.segs.append(DmaSegment(addr, size))
+        return size
+
+
+@dataclass
+class Chunk:
+    """A piece of client memory that becomes (part of) one segment."""
+    source: KvaBuffer | PhysRange
+    voff: int
+    addr: int
+    size: int
+    needs_bounce: bool
+
+
+def plan_chunks(tag: DmaTag, sources: Sequence[KvaBuffer | PhysRange]):
+    """Walk the client memory page by page the way FreeBSD's load loops do.
+
+    A chunk never leaves its page unless it is bounced, in which case it is
+    rounded up to the tag's alignment (within one bounce page) so that the
+    next chunk starts aligned.  Chunks are pre-clipped at ``boundary`` (a
+    bounce page starts page-aligned), so counting bounce pages and building
+    segments see the very same chunks.
+    """
+    for source in sources:
+        voff = 0
+        while voff < source.length:
+            addr = source.paddr(voff)
+            max_size = min(source.length - voff, tag.maxsegsz)
+            size = PAGE_SIZE - (addr & PAGE_MASK)
+            needs_bounce = tag.run_filter(addr)
+            if needs_bounce:
+                size = min(-(-size // tag.alignment) * tag.alignment, PAGE_SIZE, max_size)
+                placed_at = 0
+            else:
+                size = min(size, max_size)
+                placed_at = addr
+            if tag.boundary:
+                size = min(size, tag.boundary - (placed_at & (tag.boundary - 1)))
+            yield Chunk(source, voff, addr, size, needs_bounce)
+            voff += size
+
+
+class _SegmentOverflow(Exception):
+    """More than ``nsegments`` segments would be needed (EFBIG)."""
+
+
+class Platform:
+    """The machine: host memory, root tags, and the machine-dependent hooks.
+
+    Subclasses implement ``md_*``; everything else is machine independent.
+    """
+
+    def __init__(self, memory: PhysicalMemory):
+        self.memory = memory
+        self._waiting: deque[DmaMap] = deque()
+        self._running_deferred = False
+        self._root_tags: dict[int, DmaTag] = {}
+
+    def bus_get_dma_tag(self, device_id: int = 0) -> DmaTag:
+        """The unrestricted root tag a device's tags descend from."""
+        tag = self._root_tags.get(device_id)
+        if tag is None:
+            tag = DmaTag(self, None, 1, 0, BUS_SPACE_MAXADDR, BUS_SPACE_MAXADDR, None, None,
+                         BUS_SPACE_MAXSIZE, BUS_SPACE_UNRESTRICTED, BUS_SPACE_MAXSIZE, 0,
+                         None, None, device_id)
+            self.md_root_tag_created(tag)
+            self._root_tags[device_id] = tag
+        return tag
+
+    # Machine-dependent hooks.
+    def md_root_tag_created(self, tag: DmaTag) -> None:
+        pass
+
+    def md_tag_create(self, tag: DmaTag) -> None:
+        """Set up ``tag.md``; honour BUS_DMA_ALLOCNOW or raise ENOMEM."""
+
+    def md_map_create(self, tag: DmaTag, dmamap: DmaMap, for_dmamem: bool) -> None:
+        """Set up ``dmamap.md``; raise ENOMEM if resources cannot be had."""
+
+    def md_map_destroy(self, tag: DmaTag, dmamap: DmaMap) -> None:
+        pass
+
+    def md_reserve(self, tag: DmaTag, dmamap: DmaMap, sources: list, wait: bool) -> bool:
+        """Hold what loading ``sources`` needs.  With ``wait`` a partial hold
+        may be kept (the map is queued); without it, hold all or nothing."""
+        raise NotImplementedError
+
+    def md_load(self, tag: DmaTag, dmamap: DmaMap, sources: list,
+                builder: SegmentBuilder) -> None:
+        """Fill ``builder`` using the held resources; raise _SegmentOverflow."""
+        raise NotImplementedError
+
+    def md_unload(self, tag: DmaTag, dmamap: DmaMap) -> None:
+        """Release everything held or used by the map."""
+        raise NotImplementedError
+
+    def md_sync(self, tag: DmaTag, dmamap: DmaMap, op: int) -> None:
+        raise NotImplementedError
+
+    def md_dmamem_alloc(self, tag: DmaTag, flags: int) -> KvaBuffer:
+        raise NotImplementedError
+
+    def md_dmamem_free(self, tag: DmaTag, buf: KvaBuffer) -> None:
+        raise NotImplementedError
+
+    def md_note_deferred(self, tag: DmaTag) -> None:
+        pass
+
+    # Machine-independent load machinery.
+    def start_load(self, tag: DmaTag, dmamap: DmaMap, request: _Request) -> tuple[int, list, int]:
+        """Reserve and map; return (error, segments, nsegs) or EINPROGRESS."""
+        nowait = bool(request.flags & BUS_DMA_NOWAIT)
+        if not self.md_reserve(tag, dmamap, request.sources, wait=not nowait):
+            if nowait:
+                self.md_unload(tag, dmamap)
+                return errno.ENOMEM, [], 0
+            dmamap.state = _DEFERRED
+            dmamap._deferred = request
+            self._waiting.append(dmamap)
+            self.md_note_deferred(tag)
+            return errno.EINPROGRESS, [], 0
+        return self._finish_load(tag, dmamap, request)
+
+    def _finish_load(self, tag: DmaTag, dmamap: DmaMap, request: _Request) -> tuple[int, list, int]:
+        builder = SegmentBuilder(tag)
+        try:
+            self.md_load(tag, dmamap, request.sources, builder)
+        except _SegmentOverflow:
+            self.md_unload(tag, dmamap)
+            dmamap.state = _UNLOADED
+            return errno.EFBIG, [], 0
+        except BaseException:
+            self.md_unload(tag, dmamap)
+            dmamap.state = _UNLOADED
+            raise
+        dmamap.state = _LOADED
+        dmamap._segs = builder.segs
+        dmamap._mapsize = sum(len(s) for s in request.sources)
+        return 0, dmamap.dm_segs, len(builder.segs)
+
+    def cancel_deferred(self, dmamap: DmaMap) -> None:
+        self._waiting.remove(dmamap)
+        dmamap._deferred = None
+
+    def run_deferred(self) -> None:
+        """Complete queued loads, oldest first, while their resources can be had.
+
+        Called after anything releases resources (unload, invalidation
+        completion).  The driver's lockfunc is held around each callback.
+        """
+        if self._running_deferred:
+            return  # a callback unloaded a map; the outer loop picks up the rest
+        self._running_deferred = True
+        try:
+            while self._waiting:
+                dmamap = self._waiting[0]
+                tag = dmamap.tag
+                request = dmamap._deferred
+                if not self.md_reserve(tag, dmamap, request.sources, wait=True):
+                    break
+                self._waiting.popleft()
+                dmamap._deferred = None
+                tag.lockfunc(tag.lockfuncarg, BUS_DMA_LOCK)
+                try:
+                    error, segs, nsegs = self._finish_load(tag, dmamap, request)
+                    request.callback(request.callback_arg, segs, nsegs, error)
+                finally:
+                    tag.lockfunc(tag.lockfuncarg, BUS_DMA_UNLOCK)
+        finally:
+            self._running_deferred = False
+
+
+# ---------------------------------------------------------------------------
+# The bus_dma(9) functions.
+
+def _einval(message: str) -> BusDmaError:
+    return BusDmaError(errno.EINVAL, message)
+
+
+def _check_tag(dmat: Any) -> DmaTag:
+    if not isinstance(dmat, DmaTag):
+        raise _einval("not a DMA tag")
+    if dmat.destroyed:
+        raise _einval("DMA tag has been destroyed")
+    return dmat
+
+
+def _check_map(dmat: Any, dmamap: Any) -> tuple[DmaTag, DmaMap]:
+    tag = _check_tag(dmat)
+    if not isinstance(dmamap, DmaMap):
+        raise _einval("not a DMA map")
+    if dmamap.destroyed:
+        raise _einval("DMA map has been destroyed")
+    if dmamap.tag is not tag:
+        raise _einval("DMA map belongs to another tag")
+    return tag, dmamap
+
+
+def bus_dma_tag_create(parent: DmaTag, alignment: int, boundary: int, lowaddr: int,
+                       highaddr: int, filtfunc: FilterFunc | None, filtfuncarg: Any,
+                       maxsize: int, nsegments: int, maxsegsz: int, flags: int,
+                       lockfunc: LockFunc | None, lockfuncarg: Any) -> DmaTag:
+    """Create a tag below ``parent`` (a tag, ultimately from ``bus_get_dma_tag``)."""
+    parent = _check_tag(parent)
+    if not powerof2(alignment):
+        raise _einval("alignment must be a power of 2")
+    if boundary != 0 and not powerof2(boundary):
+        raise _einval("boundary must be 0 or a power of 2")
+    if maxsegsz <= 0 or maxsize <= 0:
+        raise _einval("maxsegsz and maxsize must be positive")
+    if nsegments != BUS_SPACE_UNRESTRICTED and nsegments <= 0:
+        raise _einval("nsegments must be positive or BUS_SPACE_UNRESTRICTED")
+    tag = DmaTag(parent.platform, parent, alignment, boundary, lowaddr, highaddr, filtfunc,
+                 filtfuncarg, maxsize, nsegments, maxsegsz, flags, lockfunc, lockfuncarg)
+    parent.platform.md_tag_create(tag)
+    parent.child_count += 1
+    return tag
+
+
+def bus_dma_tag_destroy(dmat: DmaTag) -> None:
+    """Destroy a tag; EBUSY while it has maps or child tags."""
+    tag = _check_tag(dmat)
+    if tag.is_root:
+        raise _einval("root tags belong to the platform")
+    if tag.map_count:
+        raise BusDmaError(errno.EBUSY, f"tag still has {tag.map_count} map(s)")
+    if tag.child_count:
+        raise BusDmaError(errno.EBUSY, f"tag still has {tag.child_count} child tag(s)")
+    tag.destroyed = True
+    tag.parent.child_count -= 1
+
+
+def bus_dmamap_create(dmat: DmaTag, flags: int = 0) -> DmaMap:
+    tag = _check_tag(dmat)
+    dmamap = DmaMap(tag)
+    tag.platform.md_map_create(tag, dmamap, for_dmamem=False)
+    tag.map_count += 1
+    return dmamap
+
+
+def bus_dmamap_destroy(dmat: DmaTag, map: DmaMap) -> None:
+    tag, dmamap = _check_map(dmat, map)
+    if dmamap.dmamem is not None:
+        raise _einval("maps from bus_dmamem_alloc are released by bus_dmamem_free")
+    if dmamap.state != _UNLOADED:
+        raise BusDmaError(errno.EBUSY, "map is still loaded")
+    tag.platform.md_map_destroy(tag, dmamap)
+    dmamap.destroyed = True
+    tag.map_count -= 1
+
+
+def _begin_load(dmat: DmaTag, map: DmaMap, sources: list, callback: Any) -> tuple[DmaTag, DmaMap]:
+    tag, dmamap = _check_map(dmat, map)
+    if not callable(callback):
+        raise _einval("callback is not callable")
+    if dmamap.state != _UNLOADED:
+        raise _einval(f"map is {dmamap.state}; unload it first")
+    for source in sources:
+        if source.memory is not tag.platform.memory:
+            raise _einval("buffer lives in another platform's memory")
+    total = sum(len(s) for s in sources)
+    if total > tag.maxsize:
+        raise _einval(f"{total:#x} bytes exceed the tag's maxsize {tag.maxsize:#x}")
+    return tag, dmamap
+
+
+def _buffer_source(buf: Any, buflen: int) -> KvaBuffer:
+    if not isinstance(buf, KvaBuffer):
+        raise _einval("buf must be a KvaBuffer")
+    if buflen < 0 or buflen > buf.length:
+        raise _einval("buflen exceeds the buffer")
+    return buf.slice(0, buflen)
+
+
+def _load_with_callback(tag: DmaTag, dmamap: DmaMap, sources: list, callback: Callback,
+                        callback_arg: Any, flags: int) -> int:
+    request = _Request(sources, flags, callback, callback_arg)
+    error, segs, nsegs = tag.platform.start_load(tag, dmamap, request)
+    if error == errno.EINPROGRESS:
+        return error
+    callback(callback_arg, segs, nsegs, error)
+    # Only ENOMEM is passed up; EFBIG reaches the driver through the callback.
+    return errno.ENOMEM if error == errno.ENOMEM else 0
+
+
+def bus_dmamap_load(dmat: DmaTag, map: DmaMap, buf: KvaBuffer, buflen: int,
+                    callback: Callback, callback_arg: Any, flags: int) -> int:
+    """Map ``buflen`` bytes of ``buf``; returns 0, EINPROGRESS or ENOMEM."""
+    sources = [_buffer_source(buf, buflen)]
+    tag, dmamap = _begin_load(dmat, map, sources, callback)
+    return _load_with_callback(tag, dmamap, sources, callback, callback_arg, flags)
+
+
+def bus_dmamap_load_phys(dmat: DmaTag, map: DmaMap, paddr: int, buflen: int,
+                         callback: Callback, callback_arg: Any, flags: int) -> int:
+    """Map the physical range [paddr, paddr + buflen); same protocol as bus_dmamap_load."""
+    tag = _check_tag(dmat)
+    try:
+        sources = [PhysRange(tag.platform.memory, paddr, buflen)]
+    except ValueError as exc:
+        raise _einval(str(exc)) from None
+    tag, dmamap = _begin_load(dmat, map, sources, callback)
+    return _load_with_callback(tag, dmamap, sources, callback, callback_arg, flags)
+
+
+def _mbuf_sources(m0: Any) -> list[KvaBuffer]:
+    if not isinstance(m0, Mbuf):
+        raise _einval("not an mbuf")
+    return [m.m_data for m in m0 if m.m_len > 0]
+
+
+def _load_nowait(tag: DmaTag, dmamap: DmaMap, sources: list, flags: int) -> tuple[int, list, int]:
+    request = _Request(sources, flags | BUS_DMA_NOWAIT, None, None)
+    return tag.platform.start_load(tag, dmamap, request)
+
+
+def bus_dmamap_load_mbuf(dmat: DmaTag, map: DmaMap, mbuf: Mbuf, callback2: Callback2,
+                         callback_arg: Any, flags: int) -> int:
+    """Map an mbuf chain (implies BUS_DMA_NOWAIT); returns the callback's error."""
+    sources = _mbuf_sources(mbuf)
+    tag, dmamap = _begin_load(dmat, map, sources, callback2)
+    if mbuf.m_pkthdr.len > tag.maxsize:
+        raise _einval("packet exceeds the tag's maxsize")
+    error, segs, nsegs = _load_nowait(tag, dmamap, sources, flags)
+    mapsize = 0 if error else mbuf.m_pkthdr.len
+    callback2(callback_arg, segs, nsegs, mapsize, error)
+    return error
+
+
+def bus_dmamap_load_mbuf_sg(dmat: DmaTag, map: DmaMap, mbuf: Mbuf,
+                            flags: int) -> tuple[list[DmaSegment], int]:
+    """Map an mbuf chain without a callback; returns (segs, nsegs) or raises."""
+    sources = _mbuf_sources(mbuf)
+    tag, dmamap = _begin_load(dmat, map, sources, _no_callback)
+    if mbuf.m_pkthdr.len > tag.maxsize:
+        raise _einval("packet exceeds the tag's maxsize")
+    error, segs, nsegs = _load_nowait(tag, dmamap, sources, flags)
+    if error:
+        raise BusDmaError(error)
+    return segs, nsegs
+
+
+def _no_callback(*args: Any) -> None:
+    pass
+
+
+def bus_dmamap_load_uio(dmat: DmaTag, map: DmaMap, uio: Uio, callback2: Callback2,
+                        callback_arg: Any, flags: int) -> int:
+    """Map the first ``uio_resid`` bytes of ``uio_iov`` (implies BUS_DMA_NOWAIT)."""
+    if not isinstance(uio, Uio):
+        raise _einval("not a uio")
+    if uio.uio_segflg != UIO_SYSSPACE:
+        raise _einval("only UIO_SYSSPACE uios are supported")
+    sources = []
+    resid = uio.uio_resid
+    for iov in uio.uio_iov:
+        take = min(resid, len(iov))
+        if take > 0:
+            sources.append(_buffer_source(iov, take))
+        resid -= take
+    if resid > 0:
+        raise _einval("uio_resid exceeds the iovecs")
+    tag, dmamap = _begin_load(dmat, map, sources, callback2)
+    error, segs, nsegs = _load_nowait(tag, dmamap, sources, flags)
+    mapsize = 0 if error else uio.uio_resid
+    callback2(callback_arg, segs, nsegs, mapsize, error)
+    return error
+
+
+def bus_dmamap_unload(dmat: DmaTag, map: DmaMap) -> None:
+    """Release the mapping (no implicit sync); a deferred load is cancelled."""
+    tag, dmamap = _check_map(dmat, map)
+    if dmamap.state == _UNLOADED:
+        raise _einval("map is not loaded")
+    platform = tag.platform
+    if dmamap.state == _DEFERRED:
+        platform.cancel_deferred(dmamap)
+    platform.md_unload(tag, dmamap)
+    dmamap.state = _UNLOADED
+    dmamap._segs = []
+    dmamap._mapsize = 0
+    platform.run_deferred()
+
+
+def bus_dmamap_sync(dmat: DmaTag, map: DmaMap, op: int) -> None:
+    tag, dmamap = _check_map(dmat, map)
+    if op == 0 or op & ~_ALL_SYNC_OPS:
+        raise _einval(f"bad sync operation {op:#x}")
+    if dmamap.state != _LOADED:
+        raise _einval("map is not loaded")
+    tag.platform.md_sync(tag, dmamap, op)
+
+
+def bus_dmamem_alloc(dmat: DmaTag, flags: int) -> tuple[KvaBuffer, DmaMap]:
+    """Allocate ``maxsize`` bytes the device can reach as they are; returns (vaddr, map).
+
+    The map is not loaded: load ``vaddr`` into it with bus_dmamap_load.
+    """
+    tag = _check_tag(dmat)
+    buf = tag.platform.md_dmamem_alloc(tag, flags)
+    dmamap = DmaMap(tag, dmamem=buf)
+    dmamap.coherent = bool(flags & (BUS_DMA_COHERENT | BUS_DMA_NOCACHE))
+    tag.platform.md_map_create(tag, dmamap, for_dmamem=True)
+    tag.map_count += 1
+    return buf, dmamap
+
+
+def bus_dmamem_free(dmat: DmaTag, vaddr: KvaBuffer, map: DmaMap) -> None:
+    """Free memory from bus_dmamem_alloc; a still-loaded map is unloaded first."""
+    tag, dmamap = _check_map(dmat, map)
+    if dmamap.dmamem is None or dmamap.dmamem is not vaddr:
+        raise _einval("vaddr and map do not come from the same bus_dmamem_alloc")
+    if dmamap.state != _UNLOADED:
+        bus_dmamap_unload(tag, dmamap)
+    tag.platform.md_map_destroy(tag, dmamap)
+    tag.platform.md_dmamem_free(tag, vaddr)
+    dmamap.destroyed = True
+    tag.map_count -= 1
