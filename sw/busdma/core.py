@@ -157,6 +157,8 @@ class DmaTag:
         self.is_root = parent is None
         if parent is not None:
             self.device_id = parent.device_id
+        # The root tag stands for FreeBSD's NULL parent: nothing to inherit.
+        if parent is not None and not parent.is_root:
             self.lowaddr = min(parent.lowaddr, self.lowaddr)
             self.highaddr = max(parent.highaddr, self.highaddr)
             self.alignment = max(parent.alignment, self.alignment)
@@ -168,6 +170,8 @@ class DmaTag:
                 self.filter = parent.filter
                 self.filterarg = parent.filterarg
                 self.filter_parent = parent.filter_parent
+        elif parent is not None:
+            self.filter_parent = None
         if self.boundary and self.boundary < self.maxsegsz:
             self.maxsegsz = self.boundary
         self.md: Any = None  # machine-dependent state, owned by the platform
