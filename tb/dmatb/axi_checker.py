@@ -269,17 +269,18 @@ class AxiChecker(_CheckerBase):
     def _build(self):
         d, p = self.dut, self.prefix
         addr_opt = ["lock", "cache", "prot", "qos", "region", "user"]
-        self.ch_aw = _Channel("AW", d, p, "awvalid", "awready", ["awid", "awaddr", "awlen", "awsize", "awburst"],
-                              ["aw" + s for s in addr_opt])
+        # IDs are optional (treated as 0 when the interface has none)
+        self.ch_aw = _Channel("AW", d, p, "awvalid", "awready", ["awaddr", "awlen", "awsize", "awburst"],
+                              ["awid"] + ["aw" + s for s in addr_opt])
         self.ch_w = _Channel("W", d, p, "wvalid", "wready", ["wdata", "wlast"], ["wstrb", "wuser"],
                              data="wdata", mask="wstrb")
-        self.ch_b = _Channel("B", d, p, "bvalid", "bready", ["bid"], ["bresp", "buser"])
-        self.ch_ar = _Channel("AR", d, p, "arvalid", "arready", ["arid", "araddr", "arlen", "arsize", "arburst"],
-                              ["ar" + s for s in addr_opt])
-        self.ch_r = _Channel("R", d, p, "rvalid", "rready", ["rid", "rdata", "rlast"], ["rresp", "ruser"])
+        self.ch_b = _Channel("B", d, p, "bvalid", "bready", [], ["bid", "bresp", "buser"])
+        self.ch_ar = _Channel("AR", d, p, "arvalid", "arready", ["araddr", "arlen", "arsize", "arburst"],
+                              ["arid"] + ["ar" + s for s in addr_opt])
+        self.ch_r = _Channel("R", d, p, "rvalid", "rready", ["rdata", "rlast"], ["rid", "rresp", "ruser"])
         # B before AW/W and R before AR: a response in the same cycle as its request is illegal
         self.channels = [self.ch_b, self.ch_r, self.ch_aw, self.ch_w, self.ch_ar]
-        self.data_bytes = len(self.ch_w.fields[0][1]) // 8
+        self.data_bytes = len(dict(self.ch_w.fields)["wdata"]) // 8
         self.resp_counts = {"B": [0, 0, 0, 0], "R": [0, 0, 0, 0]}
 
     def _reset_state(self):
@@ -338,7 +339,7 @@ class AxiChecker(_CheckerBase):
 
     def _on_handshake(self, ch, p):
         if ch == "AW":
-            awid = int(p["awid"], 2)
+            awid = int(p.get("awid", "0"), 2)
             addr, beats = self._check_addr("AW", p)
             if self.w_orphans:
                 n = self.w_orphans.popleft()
@@ -381,7 +382,7 @@ class AxiChecker(_CheckerBase):
                     self.w_orphans.append(self.w_cur)
                     self.w_cur = 0
         elif ch == "B":
-            bid = int(p["bid"], 2)
+            bid = int(p.get("bid", "0"), 2)
             if "bresp" in p:
                 self.resp_counts["B"][int(p["bresp"], 2)] += 1
             if not self.b_pending.get(bid):
@@ -390,11 +391,11 @@ class AxiChecker(_CheckerBase):
             else:
                 self.b_pending[bid] -= 1
         elif ch == "AR":
-            arid = int(p["arid"], 2)
+            arid = int(p.get("arid", "0"), 2)
             addr, beats = self._check_addr("AR", p)
             self.r_pending.setdefault(arid, deque()).append([beats, 0, addr])
         elif ch == "R":
-            rid = int(p["rid"], 2)
+            rid = int(p.get("rid", "0"), 2)
             last = p["rlast"] == "1"
             if "rresp" in p:
                 self.resp_counts["R"][int(p["rresp"], 2)] += 1
