@@ -182,15 +182,17 @@ class DmaTag:
                 f"maxsize={self.maxsize:#x}, nsegments={self.nsegments}, "
                 f"maxsegsz={self.maxsegsz:#x})")
 
-    def run_filter(self, paddr: int) -> bool:
+    def run_filter(self, paddr: int, check_alignment: bool = True) -> bool:
         """True when ``paddr`` cannot be used directly by the device.
 
-        An address in a tag's exclusion window, or misaligned for it, must be
-        bounced unless that tag's filter function accepts it (returns 0).
+        An address in a tag's exclusion window, or (when it would start a
+        segment) misaligned for it, must be bounced unless that tag's filter
+        function accepts it (returns 0).
         """
         tag: DmaTag | None = self
         while tag is not None:
-            if ((tag.lowaddr < paddr <= tag.highaddr or paddr & (tag.alignment - 1))
+            misaligned = check_alignment and paddr & (tag.alignment - 1)
+            if ((tag.lowaddr < paddr <= tag.highaddr or misaligned)
                     and (tag.filter is None or tag.filter(tag.filterarg, paddr) != 0)):
                 return True
             tag = tag.filter_parent
@@ -316,25 +318,34 @@ def plan_chunks(tag: DmaTag, sources: Sequence[KvaBuffer | PhysRange]):
 
     A chunk never leaves its page unless it is bounced, in which case it is
     rounded up to the tag's alignment (within one bounce page) so that the
-    next chunk starts aligned.  Chunks are pre-clipped at ``boundary`` (a
-    bounce page starts page-aligned), so counting bounce pages and building
-    segments see the very same chunks.
+    next chunk starts aligned.  Alignment is demanded only of chunks that
+    start a segment; one that extends the segment before it is checked
+    against the window and filter only.  Chunks are pre-clipped at
+    ``boundary`` (a bounce page starts page-aligned), so counting bounce
+    pages and building segments see the very same chunks.
     """
+    boundary = tag.boundary
+    seg_start = seg_end = seg_len = None  # the segment the last direct chunk is in
     for source in sources:
         voff = 0
         while voff < source.length:
             addr = source.paddr(voff)
             max_size = min(source.length - voff, tag.maxsegsz)
-            size = PAGE_SIZE - (addr & PAGE_MASK)
-            needs_bounce = tag.run_filter(addr)
+            size = min(PAGE_SIZE - (addr & PAGE_MASK), max_size)
+            if boundary:
+                size = min(size, boundary - (addr & (boundary - 1)))
+            extends = (seg_end == addr and seg_len + size <= tag.maxsegsz
+                       and (not boundary or seg_start // boundary == (addr + size - 1) // boundary))
+            needs_bounce = tag.run_filter(addr, check_alignment=not extends)
             if needs_bounce:
-                size = min(-(-size // tag.alignment) * tag.alignment, PAGE_SIZE, max_size)
-                placed_at = 0
+                size = min(-(-(PAGE_SIZE - (addr & PAGE_MASK)) // tag.alignment) * tag.alignment,
+                           PAGE_SIZE, max_size, boundary or PAGE_SIZE)
+                seg_end = None
+            elif extends:
+                seg_len += size
+                seg_end += size
             else:
-                size = min(size, max_size)
-                placed_at = addr
-            if tag.boundary:
-                size = min(size, tag.boundary - (placed_at & (tag.boundary - 1)))
+                seg_start, seg_len, seg_end = addr, size, addr + size
             yield Chunk(source, voff, addr, size, needs_bounce)
             voff += size
 
