@@ -248,6 +248,27 @@ async def memory_zero_latency_streams_one_beat_per_cycle(dut):
 
 
 @cocotb.test()
+async def plain_axiram_reference_latency(dut):
+    """Reference: cocotbext-axi's own AxiRam has the same inherent AR->R and W->B latency."""
+    from cocotbext.axi import AxiRam
+    from dmatb import memory as m
+    await setup(dut)
+    AxiRam(cocotbext().from_prefix(dut, "m_axi"), dut.clk, dut.rst, size=1 << 16)
+    mm = ManualMaster(dut)
+    await settle(dut)
+    bursts = [(0, 0x1000 + k * 128, 16) for k in range(4)]
+    await mm.writes(bursts)
+    await mm.wait_b(4)
+    await mm.reads(bursts)
+    await mm.wait_r(64)
+    ar_to_r = mm.r[0][0] - mm.ar_cycles[0]
+    w_to_b = mm.b[0][0] - mm.w_cycles[15]
+    dut._log.info("plain AxiRam: AR->R %d cycles, last W->B %d cycles, AR accepted at %s, R gaps %d",
+                  ar_to_r, w_to_b, [c - mm.ar_cycles[0] for c in mm.ar_cycles], runs([r[0] for r in mm.r]))
+    assert (ar_to_r, w_to_b) == (m.READ_INHERENT_LATENCY, m.WRITE_INHERENT_LATENCY)
+
+
+@cocotb.test()
 async def memory_zero_latency_short_bursts(dut):
     """Single- and two-beat bursts back to back: still 1 beat/cycle on R and W, shared mem object."""
     await setup(dut)

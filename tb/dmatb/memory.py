@@ -63,6 +63,7 @@ def set_stream_backpressure(obj, p: float, seed):
         obj.set_pause_generator(random_pause(p, seed))
     else:
         obj.clear_pause_generator()
+        obj.pause = False   # cocotbext-axi leaves the last generated value in force
 
 
 def _worse(a: int, b: int) -> int:
@@ -340,7 +341,7 @@ class AxiMemory(Memory):
 
     def clear_backpressure(self):
         for ch in self.channels().values():
-            ch.clear_pause_generator()
+            set_stream_backpressure(ch, 0, None)
 
     def inject_error(self, start, end, kind="slverr", on="both"):
         """Accesses overlapping [start, end) answer `kind` ("slverr"/"decerr") for `on`
