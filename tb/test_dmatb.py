@@ -322,6 +322,30 @@ async def memory_latency_as_configured_and_pipelined(dut):
     chk.assert_idle()
 
 
+@cocotb.test()
+async def memory_and_checker_survive_reset_mid_burst(dut):
+    await setup(dut)
+    chk = AxiChecker(dut, "m_axi", dut.clk, dut.rst)
+    mem = AxiMemory(cocotbext().from_prefix(dut, "m_axi"), dut.clk, dut.rst, size=1 << 16, read_latency=4)
+    mem.write(0x4000, bytes(range(256)) * 4)
+    mm = ManualMaster(dut)
+    await settle(dut)
+    await mm.reads([(1, 0x4000 + 128 * k, 16) for k in range(4)])
+    await mm.wait_r(10)
+    dut.rst.value = 1
+    await settle(dut, 3)
+    dut.rst.value = 0
+    await settle(dut, 2)
+    assert not chk.outstanding(), chk.outstanding()
+    mm.r.clear()
+    await mm.reads([(2, 0x4000, 16), (3, 0x4080, 16)])
+    await mm.wait_r(32)
+    await settle(dut, 2)
+    got = b"".join(r[4].to_bytes(8, "little") for r in mm.r)
+    assert got == (bytes(range(256)) * 4)[:256]
+    chk.assert_idle()
+
+
 # ============================================================================ back-pressure by seed
 _bp_traces: dict = {}
 
