@@ -27,8 +27,7 @@ module dma_burst_gen #(
     input  wire                   bst_ready,
     output wire [ADDR_WIDTH-1:0]  bst_addr,      // beat-aligned
     output wire [8:0]             bst_beats,     // 1..256
-    output wire                   bst_last,      // last burst of the transfer
-    output wire [LEN_WIDTH-1:0]   rem_bytes      // bytes not yet covered by bursts
+    output wire                   bst_last       // last burst of the transfer
 );
     localparam BYTES     = 1 << BYTES_LOG2;
     localparam PAGE_BEATS = 4096 / BYTES;
@@ -45,6 +44,7 @@ module dma_burst_gen #(
     // beats needed for the rest of the transfer
     wire [LEN_WIDTH:0] span      = {1'b0, rem} + {{(LEN_WIDTH+1-BYTES_LOG2){1'b0}}, off} + (BYTES - 1);
     wire [LEN_WIDTH+1-BYTES_LOG2-1:0] beats_rem = span[LEN_WIDTH:BYTES_LOG2];
+    wire unused_span = ^span[BYTES_LOG2-1:0];
 
     wire [8:0]  max_beats  = (cap_beats < MAX_BURST_LEN[8:0]) ? cap_beats : MAX_BURST_LEN[8:0];
     wire [12:0] limit_beats = ({4'd0, max_beats} < beats_to_page) ? {4'd0, max_beats} : beats_to_page;
@@ -58,7 +58,6 @@ module dma_burst_gen #(
     assign bst_addr   = addr_aligned;
     assign bst_beats  = beats[8:0];
     assign bst_last   = fits;
-    assign rem_bytes  = rem;
 
     always @(posedge clk) begin
         if (rst) begin

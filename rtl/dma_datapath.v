@@ -137,6 +137,9 @@ module dma_datapath #(
     assign m_axi_arcache = 4'b0011;
     assign m_axi_arprot  = 3'b000;
 
+    // One ID per direction and in-order responses: the IDs carry no information.
+    wire unused_inputs = ^{m_axi_bid, m_axi_rid};
+
     // =====================================================================
     // Command intake: one queue per consumer, all in command order
     // =====================================================================
@@ -154,7 +157,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_rd (
         .clk(clk), .rst(rst),
         .wr_en(cmd_fire && !cmd_bad && !cmd_src_kind), .din({cmd_src_addr, cmd_len}), .full(q_rd_full),
-        .rd_en(rd_xfer_pop), .dout({rd_xfer_addr, rd_xfer_len}), .empty(q_rd_empty), .count()
+        .rd_en(rd_xfer_pop), .dout({rd_xfer_addr, rd_xfer_len}), .empty(q_rd_empty)
     );
 
     // realigner: {so, do, len, src kind, dst kind, eop}
@@ -168,7 +171,7 @@ module dma_datapath #(
         .din({cmd_src_addr[OFF_W-1:0], cmd_dst_addr[OFF_W-1:0], cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop}),
         .full(q_aln_full),
         .rd_en(aln_pop), .dout({aln_so, aln_do, aln_len, aln_src_stream, aln_dst_stream, aln_eop}),
-        .empty(q_aln_empty), .count()
+        .empty(q_aln_empty)
     );
 
     // write side: {dst, len, src kind}
@@ -182,7 +185,7 @@ module dma_datapath #(
         .wr_en(cmd_fire && !cmd_bad && !cmd_dst_kind), .din({cmd_dst_addr, cmd_len, cmd_src_kind}),
         .full(q_wr_full),
         .rd_en(wr_xfer_pop), .dout({wr_xfer_addr, wr_xfer_len, wr_xfer_src_stream}),
-        .empty(q_wr_empty), .count()
+        .empty(q_wr_empty)
     );
 
     // status order: {tag, bad, dst kind}
@@ -193,7 +196,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(TAG_WIDTH + 2), .DEPTH_LOG2(CMD_DEPTH_LOG2 + 1)) q_sts (
         .clk(clk), .rst(rst),
         .wr_en(cmd_fire), .din({cmd_tag, cmd_bad, cmd_dst_kind}), .full(q_sts_full),
-        .rd_en(st_pop), .dout({st_tag, st_bad, st_dst_stream}), .empty(q_sts_empty), .count()
+        .rd_en(st_pop), .dout({st_tag, st_bad, st_dst_stream}), .empty(q_sts_empty)
     );
 
     // =====================================================================
@@ -219,9 +222,10 @@ module dma_datapath #(
         .cap_beats(MAX_BURST_LEN[8:0]),
         .trunc_en(1'b0), .trunc_bytes({LEN_WIDTH{1'b0}}),
         .bst_valid(ar_bst_valid), .bst_ready(ar_load),
-        .bst_addr(ar_bst_addr), .bst_beats(ar_bst_beats), .bst_last(ar_bst_last),
-        .rem_bytes()
+        .bst_addr(ar_bst_addr), .bst_beats(ar_bst_beats), .bst_last(ar_bst_last)
     );
+    // reads need no per-transfer boundary: R beats are counted by the realigner
+    wire unused_ar = ^{ar_bst_last, ar_bst_beats[8]};
 
     always @(posedge clk) begin
         if (rst) begin
@@ -237,7 +241,8 @@ module dma_datapath #(
             end else if (m_axi_arready) begin
                 m_axi_arvalid <= 1'b0;
             end
-            rd_inflight <= rd_inflight + (ar_load ? 1'b1 : 1'b0) - (r_burst_done ? 1'b1 : 1'b0);
+            rd_inflight <= rd_inflight + {{(RD_OUT_W-1){1'b0}}, ar_load}
+                                       - {{(RD_OUT_W-1){1'b0}}, r_burst_done};
         end
     end
 
@@ -286,7 +291,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(LEN_WIDTH + 3), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_done (
         .clk(clk), .rst(rst),
         .wr_en(done_valid), .din({done_good, done_err, done_eop}), .full(q_done_full),
-        .rd_en(st_pop && !st_bad), .dout({cd_good, cd_err, cd_eop}), .empty(q_done_empty), .count()
+        .rd_en(st_pop && !st_bad), .dout({cd_good, cd_err, cd_eop}), .empty(q_done_empty)
     );
 
     // stream->memory: by how much the stream shortened the transfer
@@ -296,7 +301,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(LEN_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_s2end (
         .clk(clk), .rst(rst),
         .wr_en(done_valid && aln_s2mm), .din(aln_len - done_len), .full(q_s2end_full),
-        .rd_en(s2end_pop), .dout(s2end_short), .empty(q_s2end_empty), .count()
+        .rd_en(s2end_pop), .dout(s2end_short), .empty(q_s2end_empty)
     );
 
     // =====================================================================
@@ -309,7 +314,7 @@ module dma_datapath #(
         .din({out_data, out_strb, out_last && aln_eop, out_last}), .full(ms_full),
         .rd_en(m_axis_tvalid && m_axis_tready),
         .dout({m_axis_tdata, m_axis_tkeep, m_axis_tlast, ms_xfer_end}),
-        .empty(ms_empty), .count()
+        .empty(ms_empty)
     );
     assign m_axis_tvalid = !ms_empty;
 
@@ -324,7 +329,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(DATA_WIDTH + N), .DEPTH_LOG2(FIFO_DEPTH_LOG2)) q_w (
         .clk(clk), .rst(rst),
         .wr_en(out_fire && !aln_dst_stream), .din({out_data, out_strb}), .full(wq_full),
-        .rd_en(w_fire), .dout({m_axi_wdata, m_axi_wstrb}), .empty(wq_empty), .count()
+        .rd_en(w_fire), .dout({m_axi_wdata, m_axi_wstrb}), .empty(wq_empty)
     );
 
     wire                  aw_bst_valid, aw_bst_last;
@@ -360,8 +365,7 @@ module dma_datapath #(
         .cap_beats(aw_s2mm ? S2MM_BURST[8:0] : MAX_BURST_LEN[8:0]),
         .trunc_en(aw_trunc), .trunc_bytes(s2end_short),
         .bst_valid(aw_bst_valid), .bst_ready(aw_load),
-        .bst_addr(aw_bst_addr), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last),
-        .rem_bytes()
+        .bst_addr(aw_bst_addr), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last)
     );
 
     always @(posedge clk) begin
@@ -399,7 +403,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(9), .DEPTH_LOG2(WR_Q_LOG2)) q_wb (
         .clk(clk), .rst(rst),
         .wr_en(aw_fire), .din(aw_beats_r), .full(q_wb_full),
-        .rd_en(w_fire && m_axi_wlast), .dout(wb_beats), .empty(q_wb_empty), .count()
+        .rd_en(w_fire && m_axi_wlast), .dout(wb_beats), .empty(q_wb_empty)
     );
     assign m_axi_wvalid = !q_wb_empty && !wq_empty;
     assign m_axi_wlast  = ({1'b0, w_beat_idx} == wb_beats - 9'd1);
@@ -414,7 +418,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(1), .DEPTH_LOG2(WR_Q_LOG2)) q_bq (
         .clk(clk), .rst(rst),
         .wr_en(aw_fire), .din(aw_last_r), .full(q_bq_full),
-        .rd_en(b_fire), .dout(bq_last), .empty(q_bq_empty), .count()
+        .rd_en(b_fire), .dout(bq_last), .empty(q_bq_empty)
     );
     assign m_axi_bready = !q_bq_empty && !q_wdone_full;
 
@@ -422,7 +426,7 @@ module dma_datapath #(
     dma_fifo #(.WIDTH(2), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_wdone (
         .clk(clk), .rst(rst),
         .wr_en(b_fire && bq_last), .din(b_err_now), .full(q_wdone_full),
-        .rd_en(st_pop && !st_bad && !st_dst_stream), .dout(wd_err), .empty(q_wdone_empty), .count()
+        .rd_en(st_pop && !st_bad && !st_dst_stream), .dout(wd_err), .empty(q_wdone_empty)
     );
 
     always @(posedge clk) begin
@@ -436,7 +440,8 @@ module dma_datapath #(
                 w_beat_idx <= m_axi_wlast ? 8'd0 : w_beat_idx + 8'd1;
             if (b_fire)
                 b_err <= bq_last ? 2'd0 : b_err_now;
-            wr_inflight <= wr_inflight + (aw_load ? 1'b1 : 1'b0) - (b_fire ? 1'b1 : 1'b0);
+            wr_inflight <= wr_inflight + {{(WR_OUT_W-1){1'b0}}, aw_load}
+                                       - {{(WR_OUT_W-1){1'b0}}, b_fire};
             w_credit <= w_credit
                       + ((out_fire && !aln_dst_stream) ? 1 : 0)
                       - (aw_load ? $signed({{(CREDIT_W-9){1'b0}}, aw_bst_beats}) : 0);
@@ -477,8 +482,8 @@ module dma_datapath #(
             end else if (sts_ready) begin
                 sts_valid <= 1'b0;
             end
-            ms_done_cnt <= ms_done_cnt + (ms_end_fire ? 1'b1 : 1'b0)
-                         - ((st_pop && !st_bad && st_dst_stream) ? 1'b1 : 1'b0);
+            ms_done_cnt <= ms_done_cnt + {{(CMD_DEPTH_LOG2+1){1'b0}}, ms_end_fire}
+                         - {{(CMD_DEPTH_LOG2+1){1'b0}}, st_pop && !st_bad && st_dst_stream};
         end
     end
 endmodule

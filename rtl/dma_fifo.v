@@ -12,8 +12,7 @@ module dma_fifo #(
     output wire                  full,
     input  wire                  rd_en,
     output wire [WIDTH-1:0]      dout,
-    output wire                  empty,
-    output wire [DEPTH_LOG2:0]   count
+    output wire                  empty
 );
 
     reg [WIDTH-1:0]      mem [0:(1<<DEPTH_LOG2)-1];
@@ -23,7 +22,7 @@ module dma_fifo #(
     wire do_wr = wr_en && !full;
     wire do_rd = rd_en && !empty;
 
-    assign count = wr_ptr - rd_ptr;
+    wire [DEPTH_LOG2:0] count = wr_ptr - rd_ptr;
     assign empty = (wr_ptr == rd_ptr);
     assign full  = (count == {1'b1, {DEPTH_LOG2{1'b0}}});
     assign dout  = mem[rd_ptr[DEPTH_LOG2-1:0]];

@@ -55,7 +55,7 @@ module dma_realign #(
 );
     localparam N     = DATA_WIDTH / 8;
     localparam OFF_W = $clog2(N);
-    localparam [OFF_W:0] NB = N;
+    localparam [OFF_W:0] NB = N[OFF_W:0];
 
     // ---- state ---------------------------------------------------------------
     reg                    fresh;       // next cycle starts the transfer at the queue head
@@ -119,8 +119,8 @@ module dma_realign #(
     wire [OFF_W:0]       nbytes      = last_out ? out_rem_eff[OFF_W:0] : room;
     wire [OFF_W:0]       hi          = lo + nbytes;                 // one past the last lane
     wire [N-1:0]         mask_lo     = {N{1'b1}} << lo;
-    wire [2*N-1:0]       mask_hi_w   = ~({2*N{1'b1}} << hi);
-    wire [N-1:0]         strb        = mask_lo & mask_hi_w[N-1:0];
+    wire [N-1:0]         mask_hi     = ~({N{1'b1}} << hi);          // hi == N: all lanes
+    wire [N-1:0]         strb        = mask_lo & mask_hi;
 
     wire [1:0]           err_in  = (consume && !xfer_src_stream) ? in_err : 2'd0;
     wire [1:0]           err_now = (err_c != 2'd0) ? err_c : err_in;

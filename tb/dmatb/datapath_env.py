@@ -5,6 +5,8 @@ Used by tb/test_datapath.py and by the benchmarks in bench/.
 """
 from __future__ import annotations
 
+import logging
+import os
 import random
 from collections import deque
 from dataclasses import dataclass
@@ -53,7 +55,11 @@ class DatapathEnv:
         from dmatb.memory import AxiMemory  # noqa: PLC0415 (keeps import cost in the simulator)
 
         self.dut = dut
+        # cocotb derives each test's seed from the regression seed and the test name;
+        # the regression seed is the one to replay with (RANDOM_SEED=<it> make test)
+        self.regression_seed = int(os.environ.get("COCOTB_RANDOM_SEED", "0"))
         self.seed = seed if seed is not None else cocotb.RANDOM_SEED
+        dut._log.info("random seed %d (replay the run with RANDOM_SEED=%d)", self.seed, self.regression_seed)
         self.rng = random.Random(self.seed)
         self.data_width = len(dut.m_axi_wdata)
         self.bytes_per_beat = self.data_width // 8
@@ -63,6 +69,9 @@ class DatapathEnv:
                              read_latency=read_latency, write_latency=write_latency)
         self.s_axis = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.clk, dut.rst)
         self.m_axis = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.clk, dut.rst)
+        # the BFMs log every burst at INFO: far too much for long tests
+        for bfm in (self.mem.write_if, self.mem.read_if, self.s_axis, self.m_axis):
+            bfm.log.setLevel(logging.WARNING)
         self.checkers = []
         if check_protocol:
             from dmatb.axi_checker import AxiChecker, AxiStreamChecker  # noqa: PLC0415
