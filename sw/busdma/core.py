@@ -185,14 +185,15 @@ class DmaTag:
     def run_filter(self, paddr: int, check_alignment: bool = True) -> bool:
         """True when ``paddr`` cannot be used directly by the device.
 
-        An address in a tag's exclusion window, or (when it would start a
-        segment) misaligned for it, must be bounced unless that tag's filter
-        function accepts it (returns 0).
+        An address misaligned for a tag in the chain (checked only where it
+        would start a segment) must be bounced; one in a tag's exclusion window
+        must be bounced unless that tag's filter function accepts it (returns 0).
         """
         tag: DmaTag | None = self
         while tag is not None:
-            misaligned = check_alignment and paddr & (tag.alignment - 1)
-            if ((tag.lowaddr < paddr <= tag.highaddr or misaligned)
+            if check_alignment and paddr & (tag.alignment - 1):
+                return True
+            if (tag.lowaddr < paddr <= tag.highaddr
                     and (tag.filter is None or tag.filter(tag.filterarg, paddr) != 0)):
                 return True
             tag = tag.filter_parent

@@ -75,8 +75,15 @@ def assert_segments_obey(tag, segs, total):
         end = s.ds_addr + s.ds_len - 1
         if tag.boundary:
             assert s.ds_addr // tag.boundary == end // tag.boundary
-        # No byte of a segment may lie in the exclusion window.
-        assert end <= tag.lowaddr or s.ds_addr > tag.highaddr
+        # No byte of a segment may lie in an exclusion window, unless the
+        # filter function of that window's tag accepted the page.
+        for page in range(s.ds_addr & ~(busdma.PAGE_SIZE - 1), end + 1, busdma.PAGE_SIZE):
+            addr = max(page, s.ds_addr)
+            owner = tag
+            while owner is not None:
+                if owner.lowaddr < addr <= owner.highaddr:
+                    assert owner.filter is not None and owner.filter(owner.filterarg, addr) == 0
+                owner = owner.parent
 
 
 @pytest.fixture
