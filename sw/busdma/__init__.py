@@ -20,6 +20,6 @@ from .core import (
     bus_dmamap_load_phys, bus_dmamap_load_uio, bus_dmamap_sync, bus_dmamap_unload,
     bus_dmamem_alloc, bus_dmamem_free, busdma_lock_mutex,
 )
-from .iommu import BusSpaceIommuHw, IommuHw, IommuPlatform
+from .iommu import BusSpaceIommuHw, IommuHw, IommuPlatform, IommuStats
 from .memory import KvaBuffer, OutOfMemory, PageAllocator, PhysicalMemory, PhysRange
 from .riscv_iommu import IommuFault, RiscvIommuModel

@@ -284,6 +284,8 @@ class IommuPlatform(Platform):
         self._reclaim()
         domain = self._domain(tag)
         for source in sources:
+            if source.length == 0:
+                continue
             page_offset = source.paddr(0) & PAGE_MASK
             npages = -(-(page_offset + source.length) // PAGE_SIZE)
             iova = domain.iovas.alloc(npages * PAGE_SIZE, max(tag.alignment, PAGE_SIZE),
