@@ -19,6 +19,6 @@ def test_every_python_block_of_the_doc_runs():
 def test_documented_bus_dma_functions_exist():
     text = DOC.read_text()
     names = set(re.findall(r"\b(bus_dma\w+|bus_space_\w+|busdma_lock_mutex)\(", text))
-    assert len(names) > 15
+    assert len(names) >= 15
     for name in names:
         assert hasattr(busdma, name), name
