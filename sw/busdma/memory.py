@@ -36,6 +36,9 @@ class PageAllocator:
         self.shuffle = shuffle
         self._rng = random.Random(seed)
         self._used: set[int] = set()
+        # Where the last top-down search for (limit, step) stopped: every
+        # candidate above it is in use, so the next search resumes there.
+        self._resume: dict[tuple[int, int], int] = {}
         # Page 0 stays unused so that physical address 0 never looks like NULL.
         self._first_page = round_page(reserved_low) // PAGE_SIZE
 
@@ -64,6 +67,9 @@ class PageAllocator:
             if pfn not in self._used:
                 raise ValueError(f"page {paddr:#x} is not allocated")
             self._used.remove(pfn)
+            for key, resume in list(self._resume.items()):
+                if pfn > resume:
+                    del self._resume[key]
 
     def alloc_page(self, *, max_addr: int | None = None, alignment: int = PAGE_SIZE) -> int:
         return self.alloc_contig(PAGE_SIZE, max_addr=max_addr, alignment=alignment)
@@ -87,7 +93,10 @@ class PageAllocator:
         Taken from the top of the allowed range, like FreeBSD's contigmalloc."""
         npages = max(1, round_page(size) // PAGE_SIZE)
         step = max(alignment, PAGE_SIZE) // PAGE_SIZE
-        pfn = (self._limit_pfn(max_addr) - npages) // step * step
+        limit_pfn = self._limit_pfn(max_addr)
+        pfn = (limit_pfn - npages) // step * step
+        if npages == 1:
+            pfn = min(pfn, self._resume.get((limit_pfn, step), pfn))
         while pfn >= self._first_page:
             start, end = pfn * PAGE_SIZE, (pfn + npages) * PAGE_SIZE
             if boundary and end - start <= boundary and start // boundary != (end - 1) // boundary:
@@ -96,6 +105,8 @@ class PageAllocator:
             busy = next((p for p in range(pfn + npages - 1, pfn - 1, -1) if p in self._used), None)
             if busy is None:
                 self._used.update(range(pfn, pfn + npages))
+                if npages == 1:
+                    self._resume[(limit_pfn, step)] = pfn
                 return start
             pfn = (busy - npages) // step * step
         raise OutOfMemory(f"no {npages} contiguous pages below {max_addr!r}")
@@ -115,13 +126,7 @@ class PageAllocator:
                 if pfn not in self._used:
                     self._used.add(pfn)
                     return pfn * PAGE_SIZE
-        pfn = limit_pfn - 1
-        while pfn >= self._first_page and pfn in self._used:
-            pfn -= 1
-        if pfn < self._first_page:
-            raise OutOfMemory("no free page below the limit")
-        self._used.add(pfn)
-        return pfn * PAGE_SIZE
+        return self.alloc_contig(PAGE_SIZE, max_addr=max_addr)
 
 
 class PhysicalMemory:
