@@ -469,9 +469,9 @@ class Platform:
                 request = dmamap._deferred
                 if not self.md_reserve(tag, dmamap, request.sources, wait=True):
                     break
+                tag.lockfunc(tag.lockfuncarg, BUS_DMA_LOCK)
                 self._waiting.popleft()
                 dmamap._deferred = None
-                tag.lockfunc(tag.lockfuncarg, BUS_DMA_LOCK)
                 try:
                     error, segs, nsegs = self._finish_load(tag, dmamap, request)
                     request.callback(request.callback_arg, segs, nsegs, error)

@@ -281,6 +281,11 @@ class IommuPlatform(Platform):
         state: _MapState = dmamap.md
         if state.mappings:
             return True
+        layouts = [_IovaRange(source.paddr(0) & PAGE_MASK, source.length)
+                   for source in sources if source.length]
+        if not self._layout_possible(tag, layouts):
+            raise BusDmaError(errno.EINVAL, "a segment would start at an IOVA that violates the "
+                              "tag's alignment, and an IOMMU cannot move data within a page")
         self._reclaim()
         domain = self._domain(tag)
         for source in sources:
@@ -311,9 +316,7 @@ class IommuPlatform(Platform):
             self.mapped_pages += mapping.npages
             ranges.append(_IovaRange(mapping.iova + mapping.page_offset, mapping.source.length))
         for chunk in plan_chunks(tag, ranges):
-            if chunk.needs_bounce:
-                raise BusDmaError(errno.EINVAL, f"IOVA {chunk.addr:#x} violates the tag's "
-                                  "alignment and an IOMMU cannot bounce it")
+            assert not chunk.needs_bounce, "md_reserve admits only alignable layouts"
             if builder.add(chunk.addr, chunk.size) != chunk.size:
                 raise _SegmentOverflow
 
@@ -348,7 +351,7 @@ class IommuPlatform(Platform):
 
     def md_dmamem_alloc(self, tag: DmaTag, flags: int) -> KvaBuffer:
         size = tag.maxsize
-        if not self._fits_in_segments(tag, size):
+        if not self._layout_possible(tag, [_IovaRange(0, size)], check_nsegments=True):
             raise BusDmaError(errno.ENOMEM, "the tag's segment limits cannot map maxsize bytes")
         try:
             pages = self.memory.allocator.alloc_pages(-(-size // PAGE_SIZE))
@@ -360,13 +363,22 @@ class IommuPlatform(Platform):
         return buf
 
     @staticmethod
-    def _fits_in_segments(tag: DmaTag, size: int) -> bool:
-        # IOVA ranges start on a boundary-block-relative position that never
-        # changes how a page-aligned buffer splits; simulate one at IOVA 0.
+    def _layout_possible(tag: DmaTag, ranges: list[_IovaRange],
+                         check_nsegments: bool = False) -> bool:
+        """Would buffers starting at these page offsets map without a
+        misaligned segment start (and, if asked, within nsegments)?
+
+        Real IOVA ranges start aligned to max(alignment, PAGE_SIZE) and either
+        fit in one boundary block or start on a boundary multiple, so they
+        split exactly like ranges at IOVA 0 plus the page offset.
+        """
         builder = SegmentBuilder(tag)
-        for chunk in plan_chunks(tag, [_IovaRange(0, size)]):
-            if chunk.needs_bounce or builder.add(chunk.addr, chunk.size) != chunk.size:
-                return False
+        for iova_range in ranges:  # real ranges are never contiguous (guard pages)
+            for chunk in plan_chunks(tag, [iova_range]):
+                if chunk.needs_bounce:
+                    return False
+                if check_nsegments and builder.add(chunk.addr, chunk.size) != chunk.size:
+                    return False
         return True
 
     def md_dmamem_free(self, tag: DmaTag, buf: KvaBuffer) -> None:
