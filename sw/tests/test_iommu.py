@@ -192,3 +192,22 @@ def test_platform_drives_the_iommu_through_bus_space(dma):
     [seg] = dma.load(tag, dmamap, memory.buffer([0x40000])).segs
     assert model.translate(0, seg.ds_addr) == 0x40000
     assert model.read_reg(spec.REG_CQCSR, 4) & spec.CQCSR_CQON
+
+
+def test_poll_completes_loads_waiting_for_invalidation(dma):
+    memory = busdma.PhysicalMemory(1 << 30)
+    model = busdma.RiscvIommuModel(memory, auto_process=False)
+    platform = busdma.IommuPlatform(memory, hw=model, iova_base=0x10000,
+                                    iova_limit=0x10000 + 2 * PAGE_SIZE)
+    tag = dma.make_tag(platform.bus_get_dma_tag(0), lockfunc=lambda arg, op: None)
+    model.process_commands()
+    first, second = busdma.bus_dmamap_create(tag, 0), busdma.bus_dmamap_create(tag, 0)
+    assert dma.load(tag, first, memory.buffer([0x40000])).returned == 0
+    busdma.bus_dmamap_unload(tag, first)  # the IOVA now awaits its invalidation
+    waiting = dma.load(tag, second, memory.buffer([0x50000]))
+    assert waiting.returned == errno.EINPROGRESS
+    platform.poll()
+    assert waiting.calls == []            # the IOMMU has not run the queue yet
+    model.process_commands()
+    platform.poll()
+    assert waiting.error == 0 and model.translate(0, waiting.segs[0].ds_addr) == 0x50000

@@ -378,3 +378,49 @@ class TestMisuse:
 def test_segments_for_tag_at_bus_space_maxaddr(platform, root, dma):
     tag = dma.make_tag(root, lowaddr=BUS_SPACE_MAXADDR)
     assert load_pairs(dma, platform, tag, [HIGH], 0, 0x1000) == [(HIGH, 0x1000)]
+
+
+def test_zero_length_load_has_no_segments(platform, root, dma):
+    tag = dma.make_tag(root)
+    dmamap = busdma.bus_dmamap_create(tag, 0)
+    result = dma.load(tag, dmamap, platform.memory.buffer([0x10000]), buflen=0)
+    assert result.calls == [("arg", [], 0, 0)] and dmamap.loaded
+
+
+def test_buflen_beyond_the_buffer_and_user_uio_are_einval(platform, root, dma):
+    tag = dma.make_tag(root)
+    dmamap = busdma.bus_dmamap_create(tag, 0)
+    buf = platform.memory.buffer([0x10000], 0, 0x100)
+    with pytest.raises(BusDmaError) as info:
+        dma.load(tag, dmamap, buf, buflen=0x101)
+    assert info.value.errno == errno.EINVAL
+    uio = busdma.Uio([buf], uio_segflg=busdma.UIO_USERSPACE)
+    with pytest.raises(BusDmaError) as info:
+        busdma.bus_dmamap_load_uio(tag, dmamap, uio, dma.LoadResult().callback2, None, 0)
+    assert info.value.errno == errno.EINVAL
+
+
+def test_allocnow_tag_never_defers_a_maxsize_load(dma):
+    platform = busdma.BouncePlatform(max_bounce_pages=64)
+    tag = dma.make_tag(platform.bus_get_dma_tag(), lowaddr=BUS_SPACE_MAXADDR_32BIT,
+                       maxsize=4 * PAGE_SIZE, flags=busdma.BUS_DMA_ALLOCNOW)
+    dmamap = busdma.bus_dmamap_create(tag, 0)
+    buf = platform.memory.buffer([HIGH + i * 0x2000 for i in range(5)], 0x10, 4 * PAGE_SIZE)
+    result = dma.load(tag, dmamap, buf)
+    assert result.returned == 0 and result.error == 0 and len(result.segs) == 5
+
+
+def test_24bit_device_bounces_below_16_mib(platform, root, dma):
+    tag = dma.make_tag(root, lowaddr=busdma.BUS_SPACE_MAXADDR_24BIT, maxsize=0x2000)
+    pairs = load_pairs(dma, platform, tag, [0x2000000, 0x10000], 0, 0x2000)
+    assert pairs[0][0] + pairs[0][1] <= 0x1000000 and pairs[1] == (0x10000, 0x1000)
+
+
+def test_tag_with_dmamem_outstanding_is_busy(platform, root, dma):
+    tag = dma.make_tag(root, maxsize=PAGE_SIZE)
+    vaddr, dmamap = busdma.bus_dmamem_alloc(tag, 0)
+    with pytest.raises(BusDmaError) as info:
+        busdma.bus_dma_tag_destroy(tag)
+    assert info.value.errno == errno.EBUSY
+    busdma.bus_dmamem_free(tag, vaddr, dmamap)
+    busdma.bus_dma_tag_destroy(tag)
