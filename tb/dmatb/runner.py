@@ -81,6 +81,7 @@ def run_cocotb(
     runner.build(
         sources=sources or rtl_sources(),
         hdl_toplevel=toplevel,
+        includes=[RTL_DIR],  # `include "dma_regs_defs.vh" and other rtl/ headers
         parameters=parameters,
         build_dir=build_dir,
         build_args=build_args,

@@ -1,0 +1,395 @@
+// DMA engine register block: an AXI4-Lite slave implementing the register map of
+// docs/registers.md (generated, with rtl/dma_regs_defs.vh, from regmap/dma_regmap.py).
+//
+// AXI4-Lite: AW and W are taken independently (in any order or together) into
+// one-entry holding registers; the write is performed once both are held and no
+// B response is pending. One read is taken at a time: AR is held one cycle, the
+// register is sampled, and R is returned. Every VALID/READY output comes from a
+// flop. Address bits [1:0] are ignored. Unmapped addresses answer SLVERR (writes
+// to them have no effect); writes to RO registers are ignored and answer OKAY.
+//
+// Front-end interface: per-channel vectors are flattened, channel c in [c*W +: W].
+// ch_reset, ch_doorbell and ch_cur_desc_wr are one-cycle pulses; the ch_irq_*_set
+// inputs are one-cycle pulses setting IRQ_STATUS bits (a set wins over a clear in
+// the same cycle). irq[c] = registered |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE});
+// irq_global = GCTRL.GIE & |irq.
+module dma_regs #(
+    parameter NUM_CHANNELS    = 4,    // 1..8
+    parameter DATA_WIDTH      = 64,   // reported in CAP0 (as bytes per beat)
+    parameter ADDR_WIDTH      = 64,   // reported in CAP0
+    parameter LEN_WIDTH       = 32,   // reported in CAP0
+    parameter MAX_BURST_LEN   = 256,  // reported in CAP1
+    parameter CMD_DEPTH       = 4,    // reported in CAP1
+    parameter IOMMU_PRESENT   = 0,    // reported in CAP1
+    parameter AXIL_ADDR_WIDTH = 13    // at least 12
+) (
+    input  wire                       clk,
+    input  wire                       rst,
+
+    // AXI4-Lite slave
+    input  wire [AXIL_ADDR_WIDTH-1:0] s_axil_awaddr,
+    input  wire [2:0]                 s_axil_awprot,
+    input  wire                       s_axil_awvalid,
+    output wire                       s_axil_awready,
+    input  wire [31:0]                s_axil_wdata,
+    input  wire [3:0]                 s_axil_wstrb,
+    input  wire                       s_axil_wvalid,
+    output wire                       s_axil_wready,
+    output wire [1:0]                 s_axil_bresp,
+    output wire                       s_axil_bvalid,
+    input  wire                       s_axil_bready,
+    input  wire [AXIL_ADDR_WIDTH-1:0] s_axil_araddr,
+    input  wire [2:0]                 s_axil_arprot,
+    input  wire                       s_axil_arvalid,
+    output wire                       s_axil_arready,
+    output wire [31:0]                s_axil_rdata,
+    output wire [1:0]                 s_axil_rresp,
+    output wire                       s_axil_rvalid,
+    input  wire                       s_axil_rready,
+
+    // to the front end
+    output wire [NUM_CHANNELS-1:0]    ch_run,
+    output wire [NUM_CHANNELS-1:0]    ch_reset,
+    output wire [NUM_CHANNELS-1:0]    ch_doorbell,
+    output wire [NUM_CHANNELS-1:0]    ch_cur_desc_wr,
+    output wire [NUM_CHANNELS*64-1:0] ch_cur_desc_wdata,
+    output wire [NUM_CHANNELS*8-1:0]  ch_coal_count,
+    output wire [NUM_CHANNELS*32-1:0] ch_coal_timeout,
+
+    // from the front end
+    input  wire [NUM_CHANNELS*2-1:0]  ch_state,
+    input  wire [NUM_CHANNELS-1:0]    ch_waiting,
+    input  wire [NUM_CHANNELS*4-1:0]  ch_err_code,
+    input  wire [NUM_CHANNELS*64-1:0] ch_err_desc,
+    input  wire [NUM_CHANNELS*64-1:0] ch_cur_desc,
+    input  wire [NUM_CHANNELS*32-1:0] ch_completed,
+    input  wire [NUM_CHANNELS-1:0]    ch_irq_done_set,
+    input  wire [NUM_CHANNELS-1:0]    ch_irq_err_set,
+    input  wire [NUM_CHANNELS-1:0]    ch_irq_idle_set,
+
+    // interrupts
+    output wire [NUM_CHANNELS-1:0]    irq,
+    output wire                       irq_global
+);
+
+`include "dma_regs_defs.vh"
+
+    localparam [1:0] RESP_OKAY   = 2'b00;
+    localparam [1:0] RESP_SLVERR = 2'b10;
+
+    // capability values, truncated to their fields
+    localparam [31:0] P_NCH   = NUM_CHANNELS;
+    localparam [31:0] P_BEAT  = DATA_WIDTH / 8;
+    localparam [31:0] P_AW    = ADDR_WIDTH;
+    localparam [31:0] P_LW    = LEN_WIDTH;
+    localparam [31:0] P_MBL   = MAX_BURST_LEN;
+    localparam [31:0] P_DEPTH = CMD_DEPTH;
+    localparam [31:0] P_IOMMU = IOMMU_PRESENT;
+    localparam [31:0] CAP0_VALUE = {P_LW[7:0], P_AW[7:0], P_BEAT[7:0], P_NCH[7:0]};
+    localparam [31:0] CAP1_VALUE = {7'd0, P_IOMMU[0], P_DEPTH[7:0], P_MBL[15:0]};
+
+    // AXI4-Lite protection bits are not used
+    wire unused_prot = ^{s_axil_awprot, s_axil_arprot};
+
+    // ------------------------------------------------------------------ write side
+    reg                       aw_full;
+    reg [AXIL_ADDR_WIDTH-1:0] aw_addr;
+    reg                       w_full;
+    reg [31:0]                w_data;
+    reg [3:0]                 w_strb;
+    reg                       b_valid;
+    reg [1:0]                 b_resp;
+
+    assign s_axil_awready = !aw_full;
+    assign s_axil_wready  = !w_full;
+    assign s_axil_bvalid  = b_valid;
+    assign s_axil_bresp   = b_resp;
+
+    // the write happens in the cycle both halves are held and no response is pending
+    wire wr_go = aw_full && w_full && !b_valid;
+
+    // byte-strobe merge of the held write data into a 32-bit register value
+    wire [31:0] w_bmask = {{8{w_strb[3]}}, {8{w_strb[2]}}, {8{w_strb[1]}}, {8{w_strb[0]}}};
+
+    // ------------------------------------------------------------------ address decode
+    // Offsets within the page, word aligned; page0 when the address is below 0x1000.
+    wire [11:0] wr_off = {aw_addr[11:2], 2'b00};
+    wire        wr_page0;
+    wire [11:0] rd_off;
+    wire        rd_page0;
+
+    reg                       ar_full;
+    reg [AXIL_ADDR_WIDTH-1:0] ar_addr;
+    reg                       r_valid;
+    reg [31:0]                r_data;
+    reg [1:0]                 r_resp;
+
+    assign rd_off = {ar_addr[11:2], 2'b00};
+
+    generate
+        if (AXIL_ADDR_WIDTH > 12) begin : g_page
+            assign wr_page0 = ~|aw_addr[AXIL_ADDR_WIDTH-1:12];
+            assign rd_page0 = ~|ar_addr[AXIL_ADDR_WIDTH-1:12];
+        end else begin : g_nopage
+            assign wr_page0 = 1'b1;
+            assign rd_page0 = 1'b1;
+        end
+    endgenerate
+
+    wire unused_addr_lsb = ^{aw_addr[1:0], ar_addr[1:0]};
+
+    // global registers
+    wire wr_gctrl = wr_page0 && (wr_off == DMA_REG_GCTRL);
+    wire wr_glob_hit = wr_page0 && (wr_off == DMA_REG_ID || wr_off == DMA_REG_VERSION ||
+                                    wr_off == DMA_REG_CAP0 || wr_off == DMA_REG_CAP1 ||
+                                    wr_off == DMA_REG_GCTRL || wr_off == DMA_REG_GSTATUS);
+    wire rd_glob_hit = rd_page0 && (rd_off == DMA_REG_ID || rd_off == DMA_REG_VERSION ||
+                                    rd_off == DMA_REG_CAP0 || rd_off == DMA_REG_CAP1 ||
+                                    rd_off == DMA_REG_GCTRL || rd_off == DMA_REG_GSTATUS);
+
+    // per-channel: does the offset within the channel block name a register?
+    wire [11:0] wr_choff = {6'd0, wr_off[5:0]};
+    wire [11:0] rd_choff = {6'd0, rd_off[5:0]};
+    wire wr_chreg_ok = (wr_choff == DMA_CH_CTRL) || (wr_choff == DMA_CH_COAL_TIMEOUT) ||
+                       (wr_choff == DMA_CH_STATUS) || (wr_choff == DMA_CH_CUR_DESC_LO) ||
+                       (wr_choff == DMA_CH_CUR_DESC_HI) || (wr_choff == DMA_CH_ERR_DESC_LO) ||
+                       (wr_choff == DMA_CH_ERR_DESC_HI) || (wr_choff == DMA_CH_DOORBELL) ||
+                       (wr_choff == DMA_CH_COMPLETED) || (wr_choff == DMA_CH_IRQ_STATUS);
+    wire rd_chreg_ok = (rd_choff == DMA_CH_CTRL) || (rd_choff == DMA_CH_COAL_TIMEOUT) ||
+                       (rd_choff == DMA_CH_STATUS) || (rd_choff == DMA_CH_CUR_DESC_LO) ||
+                       (rd_choff == DMA_CH_CUR_DESC_HI) || (rd_choff == DMA_CH_ERR_DESC_LO) ||
+                       (rd_choff == DMA_CH_ERR_DESC_HI) || (rd_choff == DMA_CH_DOORBELL) ||
+                       (rd_choff == DMA_CH_COMPLETED) || (rd_choff == DMA_CH_IRQ_STATUS);
+
+    // channel block selects: wr_ch_sel[c] when the address is in channel c's block
+    wire [NUM_CHANNELS-1:0] wr_ch_sel;
+    wire [NUM_CHANNELS-1:0] rd_ch_sel;
+    wire [NUM_CHANNELS*32-1:0] ch_rword;     // channel c's read word (0 unless selected)
+    wire [NUM_CHANNELS-1:0]    irq_q;        // registered per-channel irq lines
+    wire [NUM_CHANNELS-1:0]    busy;
+
+    wire wr_hit = wr_glob_hit || (wr_chreg_ok && |wr_ch_sel);
+    wire rd_hit = rd_glob_hit || (rd_chreg_ok && |rd_ch_sel);
+
+    // ------------------------------------------------------------------ global registers
+    reg gie;
+    always @(posedge clk) begin
+        if (rst)
+            gie <= 1'b0;
+        else if (wr_go && wr_gctrl && w_strb[0])
+            gie <= w_data[DMA_GCTRL_GIE_SHIFT];
+    end
+
+    // GSTATUS: one bit per channel, absent channels read 0
+    wire [7:0] gs_busy;
+    wire [7:0] gs_irq;
+    genvar gi;
+    generate
+        for (gi = 0; gi < 8; gi = gi + 1) begin : g_gs
+            if (gi < NUM_CHANNELS) begin : g_present
+                assign gs_busy[gi] = busy[gi];
+                assign gs_irq[gi]  = irq_q[gi];
+            end else begin : g_absent
+                assign gs_busy[gi] = 1'b0;
+                assign gs_irq[gi]  = 1'b0;
+            end
+        end
+    endgenerate
+    wire [31:0] gstatus_word = {8'd0, gs_irq, 8'd0, gs_busy};
+
+    reg [31:0] glob_rword;
+    always @(*) begin
+        glob_rword = 32'd0;
+        if (rd_page0) begin
+            case (rd_off)
+                DMA_REG_ID:      glob_rword = DMA_ID_VALUE;
+                DMA_REG_VERSION: glob_rword = DMA_VERSION_VALUE;
+                DMA_REG_CAP0:    glob_rword = CAP0_VALUE;
+                DMA_REG_CAP1:    glob_rword = CAP1_VALUE;
+                DMA_REG_GCTRL:   glob_rword = {31'd0, gie};
+                DMA_REG_GSTATUS: glob_rword = gstatus_word;
+                default:         glob_rword = 32'd0;
+            endcase
+        end
+    end
+
+    // ------------------------------------------------------------------ channels
+    genvar c;
+    generate
+        for (c = 0; c < NUM_CHANNELS; c = c + 1) begin : g_ch
+            localparam [5:0] BLOCK = 6'd4 + c;     // offset[11:6] of this channel's block
+
+            assign wr_ch_sel[c] = wr_page0 && (wr_off[11:6] == BLOCK);
+            assign rd_ch_sel[c] = rd_page0 && (rd_off[11:6] == BLOCK);
+
+            wire wr_this = wr_go && wr_ch_sel[c];
+            wire w_ctrl  = wr_this && (wr_choff == DMA_CH_CTRL);
+            wire w_coal  = wr_this && (wr_choff == DMA_CH_COAL_TIMEOUT);
+            wire w_cdlo  = wr_this && (wr_choff == DMA_CH_CUR_DESC_LO);
+            wire w_cdhi  = wr_this && (wr_choff == DMA_CH_CUR_DESC_HI);
+            wire w_db    = wr_this && (wr_choff == DMA_CH_DOORBELL);
+            wire w_irqs  = wr_this && (wr_choff == DMA_CH_IRQ_STATUS);
+            wire w_reset = w_ctrl && w_strb[0] && w_data[DMA_CH_CTRL_RESET_SHIFT];
+
+            // stored CTRL bits (RESET is a pulse, not stored)
+            reg [31:0] ctrl;
+            reg [31:0] coal_timeout;
+            reg [31:0] cd_lo;
+            reg [31:0] cd_hi;
+            reg [2:0]  irq_status;      // {IDLE, ERR, DONE}
+            reg        reset_p;
+            reg        db_p;
+            reg        cd_wr_p;
+            reg        irq_r;
+
+            localparam [31:0] CTRL_STORED = DMA_CH_CTRL_RUN_MASK | DMA_CH_CTRL_IE_DONE_MASK |
+                                            DMA_CH_CTRL_IE_ERR_MASK | DMA_CH_CTRL_IE_IDLE_MASK |
+                                            DMA_CH_CTRL_COAL_COUNT_MASK;
+
+            wire [2:0] irq_set = {ch_irq_idle_set[c], ch_irq_err_set[c], ch_irq_done_set[c]};
+            wire [2:0] irq_clr = (w_irqs && w_strb[0]) ? {w_data[DMA_CH_IRQ_STATUS_IDLE_SHIFT],
+                                                         w_data[DMA_CH_IRQ_STATUS_ERR_SHIFT],
+                                                         w_data[DMA_CH_IRQ_STATUS_DONE_SHIFT]}
+                                                       : 3'b000;
+            wire [2:0] ie = {ctrl[DMA_CH_CTRL_IE_IDLE_SHIFT], ctrl[DMA_CH_CTRL_IE_ERR_SHIFT],
+                             ctrl[DMA_CH_CTRL_IE_DONE_SHIFT]};
+
+            always @(posedge clk) begin
+                if (rst) begin
+                    ctrl         <= 32'd0;
+                    coal_timeout <= 32'd0;
+                    cd_lo        <= 32'd0;
+                    cd_hi        <= 32'd0;
+                    irq_status   <= 3'b000;
+                    reset_p      <= 1'b0;
+                    db_p         <= 1'b0;
+                    cd_wr_p      <= 1'b0;
+                    irq_r        <= 1'b0;
+                end else begin
+                    if (w_ctrl)
+                        ctrl <= ((ctrl & ~w_bmask) | (w_data & w_bmask)) & CTRL_STORED;
+                    if (w_coal)
+                        coal_timeout <= (coal_timeout & ~w_bmask) | (w_data & w_bmask);
+                    if (w_cdlo)
+                        cd_lo <= (cd_lo & ~w_bmask) | (w_data & w_bmask);
+                    if (w_cdhi)
+                        cd_hi <= (cd_hi & ~w_bmask) | (w_data & w_bmask);
+                    // a channel reset clears IRQ_STATUS; a set in the same cycle wins
+                    if (w_reset)
+                        irq_status <= irq_set;
+                    else
+                        irq_status <= (irq_status & ~irq_clr) | irq_set;
+                    reset_p <= w_reset;
+                    db_p    <= w_db;
+                    cd_wr_p <= w_cdlo || w_cdhi;
+                    irq_r   <= |(irq_status & ie);
+                end
+            end
+
+            assign ch_run[c]                   = ctrl[DMA_CH_CTRL_RUN_SHIFT];
+            assign ch_reset[c]                 = reset_p;
+            assign ch_doorbell[c]              = db_p;
+            assign ch_cur_desc_wr[c]           = cd_wr_p;
+            assign ch_cur_desc_wdata[c*64 +: 64] = {cd_hi, cd_lo};
+            assign ch_coal_count[c*8 +: 8]     = ctrl[DMA_CH_CTRL_COAL_COUNT_SHIFT +: 8];
+            assign ch_coal_timeout[c*32 +: 32] = coal_timeout;
+            assign irq_q[c]                    = irq_r;
+            assign busy[c]                     = ch_state[c*2];  // RUNNING (1) or STOPPING (3)
+
+            wire [31:0] status_word = {20'd0, ch_err_code[c*4 +: 4], 5'd0, ch_waiting[c],
+                                       ch_state[c*2 +: 2]};
+            reg [31:0] rword;
+            always @(*) begin
+                rword = 32'd0;
+                if (rd_ch_sel[c]) begin
+                    case (rd_choff)
+                        DMA_CH_CTRL:         rword = ctrl;
+                        DMA_CH_COAL_TIMEOUT: rword = coal_timeout;
+                        DMA_CH_STATUS:       rword = status_word;
+                        DMA_CH_CUR_DESC_LO:  rword = ch_cur_desc[c*64 +: 32];
+                        DMA_CH_CUR_DESC_HI:  rword = ch_cur_desc[c*64+32 +: 32];
+                        DMA_CH_ERR_DESC_LO:  rword = ch_err_desc[c*64 +: 32];
+                        DMA_CH_ERR_DESC_HI:  rword = ch_err_desc[c*64+32 +: 32];
+                        DMA_CH_COMPLETED:    rword = ch_completed[c*32 +: 32];
+                        DMA_CH_IRQ_STATUS:   rword = {29'd0, irq_status};
+                        default:             rword = 32'd0;  // DOORBELL (WO) and gaps
+                    endcase
+                end
+            end
+            assign ch_rword[c*32 +: 32] = rword;
+        end
+    endgenerate
+
+    // OR of the channels' read words (at most one is selected)
+    reg [31:0] ch_rdata;
+    integer k;
+    always @(*) begin
+        ch_rdata = 32'd0;
+        for (k = 0; k < NUM_CHANNELS; k = k + 1)
+            ch_rdata = ch_rdata | ch_rword[k*32 +: 32];
+    end
+
+    assign irq        = irq_q;
+    assign irq_global = gie && |irq_q;
+
+    // ------------------------------------------------------------------ write handshakes
+    always @(posedge clk) begin
+        if (rst) begin
+            aw_full <= 1'b0;
+            aw_addr <= {AXIL_ADDR_WIDTH{1'b0}};
+            w_full  <= 1'b0;
+            w_data  <= 32'd0;
+            w_strb  <= 4'd0;
+            b_valid <= 1'b0;
+            b_resp  <= RESP_OKAY;
+        end else begin
+            if (s_axil_awvalid && !aw_full) begin
+                aw_full <= 1'b1;
+                aw_addr <= s_axil_awaddr;
+            end
+            if (s_axil_wvalid && !w_full) begin
+                w_full <= 1'b1;
+                w_data <= s_axil_wdata;
+                w_strb <= s_axil_wstrb;
+            end
+            if (wr_go) begin
+                aw_full <= 1'b0;
+                w_full  <= 1'b0;
+                b_valid <= 1'b1;
+                b_resp  <= wr_hit ? RESP_OKAY : RESP_SLVERR;
+            end else if (b_valid && s_axil_bready) begin
+                b_valid <= 1'b0;
+            end
+        end
+    end
+
+    // ------------------------------------------------------------------ read handshakes
+    assign s_axil_arready = !ar_full && !r_valid;
+    assign s_axil_rvalid  = r_valid;
+    assign s_axil_rdata   = r_data;
+    assign s_axil_rresp   = r_resp;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            ar_full <= 1'b0;
+            ar_addr <= {AXIL_ADDR_WIDTH{1'b0}};
+            r_valid <= 1'b0;
+            r_data  <= 32'd0;
+            r_resp  <= RESP_OKAY;
+        end else begin
+            if (s_axil_arvalid && s_axil_arready) begin
+                ar_full <= 1'b1;
+                ar_addr <= s_axil_araddr;
+            end
+            if (ar_full) begin
+                ar_full <= 1'b0;
+                r_valid <= 1'b1;
+                r_data  <= rd_hit ? (glob_rword | ch_rdata) : 32'd0;
+                r_resp  <= rd_hit ? RESP_OKAY : RESP_SLVERR;
+            end else if (r_valid && s_axil_rready) begin
+                r_valid <= 1'b0;
+            end
+        end
+    end
+
+endmodule
