@@ -67,3 +67,11 @@ def test_phys_range_reads_and_writes():
     span = busdma.PhysRange(memory, 0x1234, 0x10)
     span.write(0, b"0123456789abcdef")
     assert span.read(4, 4) == b"4567" and span.fragments() == [(0x1234, 0x10)]
+
+
+def test_alloc_and_free_buffer():
+    memory = PhysicalMemory(1 << 30)
+    buf = memory.alloc_buffer(0x1800, offset=0x900, max_addr=(16 << 20) - 1)
+    assert len(buf.pages) == 2 and all(p < 16 << 20 for p in buf.pages)
+    memory.free_buffer(buf)
+    assert memory.allocator.pages_in_use == 0
