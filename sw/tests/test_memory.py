@@ -71,7 +71,7 @@ def test_phys_range_reads_and_writes():
 
 def test_alloc_and_free_buffer():
     memory = PhysicalMemory(1 << 30)
-    buf = memory.alloc_buffer(0x1800, offset=0x900, max_addr=(16 << 20) - 1)
+    buf = memory.alloc_buffer(0x1700, offset=0x900, max_addr=(16 << 20) - 1)
     assert len(buf.pages) == 2 and all(p < 16 << 20 for p in buf.pages)
     memory.free_buffer(buf)
     assert memory.allocator.pages_in_use == 0
