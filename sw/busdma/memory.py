@@ -76,8 +76,8 @@ class PageAllocator:
 
     def alloc_pages(self, count: int, *, max_addr: int | None = None) -> list[int]:
         """``count`` pages, not necessarily contiguous, each ending at or below ``max_addr``."""
-        if count > self._limit_pfn(max_addr) - self._first_page - len(self._used):
-            raise OutOfMemory(f"{count} pages requested, fewer are free")
+        if count > self._limit_pfn(max_addr) - self._first_page:
+            raise OutOfMemory(f"{count} pages requested, fewer exist below the limit")
         pages: list[int] = []
         try:
             for _ in range(count):
