@@ -212,10 +212,11 @@ module dma_sg_channel #(
     assign waiting = running && at_eoc && !bell && drained && pf_empty;
 
     // ---------------------------------------------------- next descriptor
-    // first descriptor not started yet (CUR_DESC)
+    // first descriptor not started yet (CUR_DESC); at the end of the chain, the last
+    // descriptor's NEXT with bit 0 (EOC) set
     assign cur_desc = !pf_empty ? {{(64-ADDR_WIDTH){1'b0}}, pf_addr}
                     : !fq_empty && !fq_relink ? {{(64-ADDR_WIDTH){1'b0}}, fq_addr}
-                    : {{(64-ADDR_WIDTH){1'b0}}, next_addr} | {63'd0, !next_valid};
+                    : {{(64-ADDR_WIDTH){1'b0}}, next_addr} | {63'd0, at_eoc && !next_valid};
 
     wire stop_done = (state == ST_STOPPING) && drained;
     // flush prefetched descriptors when a stop completes; CUR_DESC keeps the first one
