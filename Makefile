@@ -53,3 +53,14 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# ---- SYNTH: Yosys + nextpnr-ecp5 (YoWASP wheels, extra `synth`); see docs/synthesis.md
+#   make synth                   every block of synth/blocks.py, 5 place-and-route seeds
+#   SYNTH_BLOCKS=dma_datapath SYNTH_SEEDS=1 make synth    a quick subset
+SYNTH_STAMP := $(VENV)/.installed-synth
+.PHONY: synth
+$(SYNTH_STAMP): pyproject.toml $(STAMP)
+	@$(VPY) -m pip install --quiet -e '.[sim,synth]'
+	@touch $(SYNTH_STAMP)
+synth: $(SYNTH_STAMP)
+	@$(VPY) synth/synth.py
