@@ -65,7 +65,7 @@ def params():
 
 
 class Env:
-    def __init__(self, dut):
+    def __init__(self, dut, master=True):
         from cocotbext.axi import AxiLiteBus, AxiLiteMaster
         from dmatb.axi_checker import AxiLiteChecker
 
@@ -73,7 +73,8 @@ class Env:
         self.p = params()
         self.n = self.p["NUM_CHANNELS"]
         self.rng = random.Random(cocotb.RANDOM_SEED)
-        self.master = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
+        # master=False: the test drives s_axil itself (RawAxil)
+        self.master = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst) if master else None
         self.checker = AxiLiteChecker(dut, "s_axil", dut.clk, dut.rst)
         self.cycle = 0
         self.pulses = []          # (cycle, name, value, cur_desc_wdata)
@@ -560,4 +561,112 @@ async def random_backpressure(dut):
     stalls = env.checker.stalls
     dut._log.info("stalls per channel: %s", stalls)
     assert stalls["B"] > 0 and stalls["R"] > 0, "back-pressure did not stall B/R"
+    await env.finish()
+
+
+
+class RawAxil:
+    """Drives s_axil signal by signal: any AW/W order, any WSTRB, B ready under test control.
+    Handshakes are sampled right at the rising edge (values before the edge's updates)."""
+
+    def __init__(self, env):
+        self.env = env
+        d = env.dut
+        for name in ("awaddr", "awprot", "awvalid", "wdata", "wstrb", "wvalid", "bready",
+                     "araddr", "arprot", "arvalid", "rready"):
+            getattr(d, "s_axil_" + name).value = 0
+
+    async def _send(self, valid, ready, fields):
+        d = self.env.dut
+        for k, v in fields.items():
+            getattr(d, "s_axil_" + k).value = v
+        valid.value = 1
+        for _ in range(100):
+            await RisingEdge(d.clk)
+            if int(ready.value):
+                break
+        else:
+            raise AssertionError(f"{ready._name} never rose")
+        valid.value = 0
+
+    async def aw(self, addr):
+        d = self.env.dut
+        await self._send(d.s_axil_awvalid, d.s_axil_awready, {"awaddr": addr})
+
+    async def w(self, data, strb):
+        d = self.env.dut
+        await self._send(d.s_axil_wvalid, d.s_axil_wready, {"wdata": data, "wstrb": strb})
+
+    async def b(self, delay=0):
+        d = self.env.dut
+        if delay:
+            await ClockCycles(d.clk, delay)
+        d.s_axil_bready.value = 1
+        for _ in range(100):
+            await RisingEdge(d.clk)
+            if int(d.s_axil_bvalid.value):
+                break
+        else:
+            raise AssertionError("no B response")
+        resp = int(d.s_axil_bresp.value)
+        d.s_axil_bready.value = 0
+        return resp
+
+
+@cocotb.test()
+async def raw_write_orders_and_strobes(dut):
+    """AW before W, W before AW, together; WSTRB 0 and non-contiguous; B held off."""
+    env = Env(dut, master=False)
+    raw = RawAxil(env)
+    await env.start()
+
+    async def write(addr, data, strb, order, bdelay=0):
+        await RisingEdge(dut.clk)
+        if order == "aw_first":
+            await raw.aw(addr)
+            await ClockCycles(dut.clk, 2)
+            await raw.w(data, strb)
+        elif order == "w_first":
+            await raw.w(data, strb)
+            await ClockCycles(dut.clk, 3)
+            await raw.aw(addr)
+        else:
+            t = cocotb.start_soon(raw.aw(addr))
+            await raw.w(data, strb)
+            await t
+        return await raw.b(bdelay)
+
+    c = env.n - 1
+    ctrl = ch_reg(c, DMA_CH_CTRL)
+    for order in ("aw_first", "w_first", "both"):
+        # non-contiguous strobes 0101 on COAL_TIMEOUT
+        await write(ch_reg(c, DMA_CH_COAL_TIMEOUT), 0, 0xF, order)
+        assert await write(ch_reg(c, DMA_CH_COAL_TIMEOUT), 0xA1B2C3D4, 0b0101, order, bdelay=5) == OKAY
+        assert env.out("ch_coal_timeout", c, 32) == 0x00B200D4
+        # RESET bit set in the data but byte 0 not strobed: no reset pulse, nothing written
+        env.take_pulses()
+        assert await write(ctrl, DMA_CH_CTRL_RESET_MASK | DMA_CH_CTRL_RUN_MASK, 0b1110, order) == OKAY
+        await env.settle()
+        assert env.take_pulses() == []
+        assert env.out("ch_run", c, 1) == 0
+        # DOORBELL with WSTRB = 0 still rings
+        assert await write(ch_reg(c, DMA_CH_DOORBELL), 0, 0, order) == OKAY
+        await env.settle()
+        assert [(n, v) for _, n, v, _ in env.take_pulses()] == [("ch_doorbell", 1 << c)]
+        # unmapped: SLVERR, B held off for a while
+        assert await write(0x1000 if env.p["AXIL_ADDR_WIDTH"] > 12 else 0xFFC, 0xFFFFFFFF, 0xF,
+                           order, bdelay=7) == SLVERR
+    # a second write presented while B is still pending must wait for B
+    await RisingEdge(dut.clk)
+    await raw.aw(ch_reg(c, DMA_CH_COAL_TIMEOUT))
+    await raw.w(1, 0xF)
+    await ClockCycles(dut.clk, 2)
+    t = cocotb.start_soon(raw.aw(0x0C + DMA_CH0_BASE))          # unmapped gap
+    await raw.w(2, 0xF)
+    await ClockCycles(dut.clk, 6)
+    assert env.out("ch_coal_timeout", c, 32) == 1
+    assert await raw.b() == OKAY
+    await t
+    assert await raw.b() == SLVERR
+    assert env.out("ch_coal_timeout", c, 32) == 1
     await env.finish()
