@@ -1,0 +1,92 @@
+// IOMMU fault queue: writes 32-byte fault records at fqb + fqt*32 and
+// advances fqt. A full queue (fqt + 1 == fqh) drops the record and sets fqof;
+// a memory fault sets fqmf; records are dropped while the queue is off or an
+// error is pending.
+//   dword0: CAUSE[11:0] PID[31:12]=0 PV[32]=0 PRIV[33]=0 TTYP[39:34] DID[63:40]
+//   dword1: 0   dword2: iotval (the IOVA)   dword3: iotval2 = 0
+module dma_iommu_fq (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        fqen,
+    input  wire [43:0] fqb_ppn,
+    input  wire [4:0]  fqb_log2sz,
+    input  wire [31:0] fqh,
+    input  wire        stalled,        // fqmf or fqof pending in fqcsr
+    output reg  [31:0] fqt,
+    output reg         fqon,
+    output reg         set_fqof,
+    output reg         set_fqmf,
+    output reg         set_fip,        // a record was written
+    // records from the translation unit
+    input  wire        flt_valid,
+    output wire        flt_ready,
+    input  wire [11:0] flt_cause,
+    input  wire [5:0]  flt_ttyp,
+    input  wire [23:0] flt_did,
+    input  wire [63:0] flt_iova,
+    // memory accesses
+    output reg         mem_req,
+    output reg  [63:0] mem_addr,
+    output reg  [63:0] mem_wdata,
+    input  wire        mem_ack,
+    input  wire        mem_done,
+    input  wire        mem_err
+);
+    reg        writing;
+    reg  [1:0] word;
+    reg  [63:0] rec2;
+    wire [31:0] size_mask = (32'd2 << fqb_log2sz) - 32'd1;
+    wire [31:0] next_t = (fqt + 32'd1) & size_mask;
+    wire full = (next_t == (fqh & size_mask));
+    wire [63:0] slot = {8'd0, fqb_ppn, 12'd0} + {27'd0, fqt & size_mask, 5'd0};
+
+    assign flt_ready = !writing;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            writing <= 1'b0; word <= 2'd0; rec2 <= 64'd0;
+            fqt <= 32'd0; fqon <= 1'b0;
+            set_fqof <= 1'b0; set_fqmf <= 1'b0; set_fip <= 1'b0;
+            mem_req <= 1'b0; mem_addr <= 64'd0; mem_wdata <= 64'd0;
+        end else begin
+            set_fqof <= 1'b0; set_fqmf <= 1'b0; set_fip <= 1'b0;
+            if (mem_req && mem_ack)
+                mem_req <= 1'b0;
+            if (!fqen) begin
+                fqon <= 1'b0;
+            end else if (!fqon && !writing) begin
+                fqon <= 1'b1;           // fqen 0 -> 1: the queue starts at index 0
+                fqt  <= 32'd0;
+            end
+            if (!writing && flt_valid) begin
+                if (fqon && fqen && !stalled) begin
+                    if (full) begin
+                        set_fqof <= 1'b1;
+                    end else begin
+                        writing   <= 1'b1;
+                        word      <= 2'd0;
+                        rec2      <= flt_iova;
+                        mem_req   <= 1'b1;
+                        mem_addr  <= slot;
+                        mem_wdata <= {flt_did, flt_ttyp, 2'b00, 20'd0, flt_cause};
+                    end
+                end
+            end
+            if (writing && mem_done) begin
+                if (mem_err) begin
+                    writing  <= 1'b0;
+                    set_fqmf <= 1'b1;
+                end else if (word == 2'd3) begin
+                    writing <= 1'b0;
+                    fqt     <= next_t;
+                    set_fip <= 1'b1;
+                end else begin
+                    word      <= word + 2'd1;
+                    mem_req   <= 1'b1;
+                    mem_addr  <= mem_addr + 64'd8;
+                    mem_wdata <= (word == 2'd0) ? 64'd0 : (word == 2'd1) ? rec2 : 64'd0;
+                end
+            end
+        end
+    end
+endmodule

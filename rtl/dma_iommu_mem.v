@@ -1,0 +1,136 @@
+// The IOMMU's own memory accesses: one 8-byte read or (partial) write at a
+// time for the table walker, the fault-queue writer and the command queue,
+// served in that priority order on an AXI4 master port (single-beat, 8-byte
+// narrow transfers; DATA_WIDTH >= 64).
+module dma_iommu_mem #(
+    parameter DATA_WIDTH = 64,
+    parameter ADDR_WIDTH = 64,
+    parameter ID_WIDTH   = 5
+) (
+    input  wire                    clk,
+    input  wire                    rst,
+    // requesters: 0 walker, 1 fault queue, 2 command queue
+    input  wire [2:0]              req,
+    input  wire [2:0]              req_we,
+    input  wire [3*64-1:0]         req_addr,
+    input  wire [3*64-1:0]         req_wdata,
+    input  wire [3*8-1:0]          req_wstrb,
+    output wire [2:0]              ack,          // request taken
+    output reg  [2:0]              done,         // response (pulse)
+    output reg  [63:0]             rdata,
+    output reg                     err,
+    // AXI4 master
+    output wire [ID_WIDTH-1:0]     m_axi_awid,
+    output reg  [ADDR_WIDTH-1:0]   m_axi_awaddr,
+    output wire [7:0]              m_axi_awlen,
+    output wire [2:0]              m_axi_awsize,
+    output wire [1:0]              m_axi_awburst,
+    output wire                    m_axi_awlock,
+    output wire [3:0]              m_axi_awcache,
+    output wire [2:0]              m_axi_awprot,
+    output reg                     m_axi_awvalid,
+    input  wire                    m_axi_awready,
+    output reg  [DATA_WIDTH-1:0]   m_axi_wdata,
+    output reg  [DATA_WIDTH/8-1:0] m_axi_wstrb,
+    output wire                    m_axi_wlast,
+    output reg                     m_axi_wvalid,
+    input  wire                    m_axi_wready,
+    input  wire [ID_WIDTH-1:0]     m_axi_bid,
+    input  wire [1:0]              m_axi_bresp,
+    input  wire                    m_axi_bvalid,
+    output wire                    m_axi_bready,
+    output wire [ID_WIDTH-1:0]     m_axi_arid,
+    output reg  [ADDR_WIDTH-1:0]   m_axi_araddr,
+    output wire [7:0]              m_axi_arlen,
+    output wire [2:0]              m_axi_arsize,
+    output wire [1:0]              m_axi_arburst,
+    output wire                    m_axi_arlock,
+    output wire [3:0]              m_axi_arcache,
+    output wire [2:0]              m_axi_arprot,
+    output reg                     m_axi_arvalid,
+    input  wire                    m_axi_arready,
+    input  wire [ID_WIDTH-1:0]     m_axi_rid,
+    input  wire [DATA_WIDTH-1:0]   m_axi_rdata,
+    input  wire [1:0]              m_axi_rresp,
+    input  wire                    m_axi_rlast,
+    input  wire                    m_axi_rvalid,
+    output wire                    m_axi_rready
+);
+    localparam NB    = DATA_WIDTH / 8;
+    localparam OFF_W = $clog2(NB);
+
+    assign m_axi_awid = {ID_WIDTH{1'b0}};
+    assign m_axi_arid = {ID_WIDTH{1'b0}};
+    assign m_axi_awlen = 8'd0;
+    assign m_axi_arlen = 8'd0;
+    assign m_axi_awsize = 3'd3;
+    assign m_axi_arsize = 3'd3;
+    assign m_axi_awburst = 2'b01;
+    assign m_axi_arburst = 2'b01;
+    assign m_axi_awlock = 1'b0;
+    assign m_axi_arlock = 1'b0;
+    assign m_axi_awcache = 4'b0011;
+    assign m_axi_arcache = 4'b0011;
+    assign m_axi_awprot = 3'b000;
+    assign m_axi_arprot = 3'b000;
+    assign m_axi_wlast = 1'b1;
+
+    reg        busy;
+    reg  [2:0] who;                       // one-hot requester being served
+    reg  [OFF_W-1:0] lane;                // byte offset of the 8 bytes in the beat
+    wire [2:0] pick = req[0] ? 3'b001 : req[1] ? 3'b010 : req[2] ? 3'b100 : 3'b000;
+    wire [1:0] pick_i = req[0] ? 2'd0 : req[1] ? 2'd1 : 2'd2;
+    assign ack = busy ? 3'b000 : pick;
+
+    wire [63:0] p_addr  = req_addr[pick_i*64 +: 64];
+    wire [63:0] p_wdata = req_wdata[pick_i*64 +: 64];
+    wire [7:0]  p_wstrb = req_wstrb[pick_i*8 +: 8];
+    wire [OFF_W-1:0] p_lane = p_addr[OFF_W-1:0] & ~{{(OFF_W-3){1'b0}}, 3'b111};
+
+    assign m_axi_rready = busy;
+    assign m_axi_bready = busy;
+    wire [DATA_WIDTH-1:0] r_shift = m_axi_rdata >> ({3'd0, lane} * 8);
+
+    always @(posedge clk) begin
+        if (rst) begin
+            busy <= 1'b0; who <= 3'd0; lane <= {OFF_W{1'b0}};
+            done <= 3'd0; rdata <= 64'd0; err <= 1'b0;
+            m_axi_arvalid <= 1'b0; m_axi_araddr <= {ADDR_WIDTH{1'b0}};
+            m_axi_awvalid <= 1'b0; m_axi_awaddr <= {ADDR_WIDTH{1'b0}};
+            m_axi_wvalid <= 1'b0; m_axi_wdata <= {DATA_WIDTH{1'b0}}; m_axi_wstrb <= {NB{1'b0}};
+        end else begin
+            done <= 3'd0;
+            if (!busy && |pick) begin
+                busy <= 1'b1;
+                who  <= pick;
+                lane <= p_lane;
+                if (req_we[pick_i]) begin
+                    m_axi_awvalid <= 1'b1;
+                    m_axi_awaddr  <= {p_addr[ADDR_WIDTH-1:3], 3'b000};
+                    m_axi_wvalid  <= 1'b1;
+                    m_axi_wdata   <= {{(DATA_WIDTH-64){1'b0}}, p_wdata} << ({3'd0, p_lane} * 8);
+                    m_axi_wstrb   <= {{(NB-8){1'b0}}, p_wstrb} << p_lane;
+                end else begin
+                    m_axi_arvalid <= 1'b1;
+                    m_axi_araddr  <= {p_addr[ADDR_WIDTH-1:3], 3'b000};
+                end
+            end
+            if (m_axi_arvalid && m_axi_arready) m_axi_arvalid <= 1'b0;
+            if (m_axi_awvalid && m_axi_awready) m_axi_awvalid <= 1'b0;
+            if (m_axi_wvalid && m_axi_wready)   m_axi_wvalid  <= 1'b0;
+            if (busy && m_axi_rvalid) begin
+                busy  <= 1'b0;
+                done  <= who;
+                rdata <= r_shift[63:0];
+                err   <= m_axi_rresp[1];
+            end
+            if (busy && m_axi_bvalid) begin
+                busy  <= 1'b0;
+                done  <= who;
+                err   <= m_axi_bresp[1];
+            end
+        end
+    end
+    // SLVERR and DECERR are both "a memory fault" here; one beat, one ID
+    wire unused_m = ^{m_axi_bid, m_axi_rid, m_axi_rlast, r_shift, m_axi_bresp[0], m_axi_rresp[0]};
+endmodule

@@ -1,0 +1,249 @@
+// IOMMU register page (RISC-V IOMMU v1.0 layout), AXI4-Lite, 32-bit accesses;
+// an 8-byte register is two 32-bit halves (low at its offset, high at +4).
+// Implemented: capabilities, fctl, ddtp, cqb/cqh/cqt, fqb/fqh/fqt, cqcsr,
+// fqcsr, ipsr, icvec, and four 64-bit performance counters in the custom
+// area (0x2B0 translations, 0x2B8 IOTLB hits, 0x2C0 IOTLB misses, 0x2C8
+// page-walk cycles). Every other offset of the page reads 0 and ignores
+// writes, as the specification asks for registers that are not implemented.
+module dma_iommu_regs #(
+    parameter PAS = 56                // physical address bits (capabilities.PAS)
+) (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire [11:0] s_axil_awaddr,
+    input  wire        s_axil_awvalid,
+    output wire        s_axil_awready,
+    input  wire [31:0] s_axil_wdata,
+    input  wire [3:0]  s_axil_wstrb,
+    input  wire        s_axil_wvalid,
+    output wire        s_axil_wready,
+    output wire [1:0]  s_axil_bresp,
+    output reg         s_axil_bvalid,
+    input  wire        s_axil_bready,
+    input  wire [11:0] s_axil_araddr,
+    input  wire        s_axil_arvalid,
+    output wire        s_axil_arready,
+    output reg  [31:0] s_axil_rdata,
+    output wire [1:0]  s_axil_rresp,
+    output reg         s_axil_rvalid,
+    input  wire        s_axil_rready,
+    // configuration
+    output reg  [3:0]  ddtp_mode,
+    output reg  [43:0] ddtp_ppn,
+    output reg  [43:0] cqb_ppn,
+    output reg  [4:0]  cqb_log2sz,
+    output reg  [31:0] cqt,
+    output reg  [43:0] fqb_ppn,
+    output reg  [4:0]  fqb_log2sz,
+    output reg  [31:0] fqh,
+    output reg         cqen,
+    output reg         fqen,
+    output wire        cq_stalled,
+    output wire        fq_stalled,
+    // from the queues
+    input  wire [31:0] cqh,
+    input  wire        cqon,
+    input  wire        cq_busy,
+    input  wire        set_cmd_ill,
+    input  wire        set_cqmf,
+    input  wire        set_fence_w_ip,
+    input  wire [31:0] fqt,
+    input  wire        fqon,
+    input  wire        set_fqof,
+    input  wire        set_fqmf,
+    input  wire        set_fip,
+    // performance events
+    input  wire        ev_translate,
+    input  wire        ev_hit,
+    input  wire        ev_miss,
+    input  wire        ev_walk_cycle,
+    // wire-signaled interrupt: ipsr.cip | ipsr.fip
+    output wire        irq
+);
+    localparam [7:0] VERSION = 8'h10;
+    // Sv39, IGS = WSI, PAS
+    wire [63:0] capabilities = {26'd0, PAS[5:0], 2'b00, 2'b01, 18'd0, 1'b1, 1'b0, VERSION};
+
+    reg cie, fie;
+    reg cqmf, cmd_ill, fence_w_ip;
+    reg fqmf, fqof;
+    reg cip, fip;
+    reg [15:0] icvec;
+    reg [63:0] cnt_translate, cnt_hit, cnt_miss, cnt_walk;
+
+    assign cq_stalled = cqmf || cmd_ill;
+    assign fq_stalled = fqmf || fqof;
+    assign irq = cip || fip;
+
+    // ------------------------------------------------------------- write path
+    reg        aw_held, w_held;
+    reg [11:0] aw_addr;
+    reg [31:0] w_data;
+    reg [3:0]  w_strb;
+    assign s_axil_awready = !aw_held && !s_axil_bvalid;
+    assign s_axil_wready  = !w_held && !s_axil_bvalid;
+    assign s_axil_bresp   = 2'b00;
+    wire do_write = aw_held && w_held && !s_axil_bvalid;
+
+    function [31:0] merge;
+        input [31:0] old, data;
+        input [3:0]  strb;
+        integer i;
+        begin
+            for (i = 0; i < 4; i = i + 1)
+                merge[i*8 +: 8] = strb[i] ? data[i*8 +: 8] : old[i*8 +: 8];
+        end
+    endfunction
+
+    wire [31:0] ddtp_lo = {ddtp_ppn[21:0], 5'd0, 1'b0, ddtp_mode};
+    wire [31:0] ddtp_hi = {10'd0, ddtp_ppn[43:22]};
+    wire [31:0] cqb_lo  = {cqb_ppn[21:0], 5'd0, cqb_log2sz};
+    wire [31:0] cqb_hi  = {10'd0, cqb_ppn[43:22]};
+    wire [31:0] fqb_lo  = {fqb_ppn[21:0], 5'd0, fqb_log2sz};
+    wire [31:0] fqb_hi  = {10'd0, fqb_ppn[43:22]};
+    wire [31:0] cqcsr   = {14'd0, cq_busy, cqon, 4'd0, fence_w_ip, cmd_ill, 1'b0, cqmf, 6'd0, cie, cqen};
+    wire [31:0] fqcsr   = {14'd0, 1'b0, fqon, 6'd0, fqof, fqmf, 6'd0, fie, fqen};
+    wire [31:0] ipsr    = {30'd0, fip, cip};
+    wire [31:0] wv      = merge(32'd0, w_data, w_strb);   // written bytes, others 0
+    wire [31:0] m_ddtp_lo = merge(ddtp_lo, w_data, w_strb);
+    wire [31:0] m_ddtp_hi = merge(ddtp_hi, w_data, w_strb);
+    wire [31:0] m_cqb_lo  = merge(cqb_lo, w_data, w_strb);
+    wire [31:0] m_cqb_hi  = merge(cqb_hi, w_data, w_strb);
+    wire [31:0] m_fqb_lo  = merge(fqb_lo, w_data, w_strb);
+    wire [31:0] m_fqb_hi  = merge(fqb_hi, w_data, w_strb);
+    wire [31:0] m_icvec   = merge({16'd0, icvec}, w_data, w_strb);
+    // 32-bit accesses only (bits 1:0 ignored); reserved and read-only bits of a write
+    wire unused_w = ^{s_axil_araddr[1:0], aw_addr[1:0], wv[31:4], m_ddtp_lo[9:0], m_ddtp_hi[31:22],
+                      m_cqb_lo[9:5], m_cqb_hi[31:22], m_fqb_lo[9:5], m_fqb_hi[31:22], m_icvec[31:16]};
+
+    always @(posedge clk) begin
+        if (rst) begin
+            aw_held <= 1'b0; w_held <= 1'b0; aw_addr <= 12'd0; w_data <= 32'd0; w_strb <= 4'd0;
+            s_axil_bvalid <= 1'b0;
+            ddtp_mode <= 4'd0; ddtp_ppn <= 44'd0;      // Off after reset: everything blocked
+            cqb_ppn <= 44'd0; cqb_log2sz <= 5'd0; cqt <= 32'd0;
+            fqb_ppn <= 44'd0; fqb_log2sz <= 5'd0; fqh <= 32'd0;
+            cqen <= 1'b0; cie <= 1'b0; fqen <= 1'b0; fie <= 1'b0;
+            cqmf <= 1'b0; cmd_ill <= 1'b0; fence_w_ip <= 1'b0; fqmf <= 1'b0; fqof <= 1'b0;
+            cip <= 1'b0; fip <= 1'b0; icvec <= 16'd0;
+            cnt_translate <= 64'd0; cnt_hit <= 64'd0; cnt_miss <= 64'd0; cnt_walk <= 64'd0;
+        end else begin
+            if (s_axil_awvalid && s_axil_awready) begin aw_held <= 1'b1; aw_addr <= s_axil_awaddr; end
+            if (s_axil_wvalid && s_axil_wready) begin w_held <= 1'b1; w_data <= s_axil_wdata; w_strb <= s_axil_wstrb; end
+            if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
+
+            // hardware events (a software write-1-to-clear in the same cycle loses)
+            cnt_translate <= cnt_translate + {63'd0, ev_translate};
+            cnt_hit       <= cnt_hit + {63'd0, ev_hit};
+            cnt_miss      <= cnt_miss + {63'd0, ev_miss};
+            cnt_walk      <= cnt_walk + {63'd0, ev_walk_cycle};
+
+            if (do_write) begin
+                aw_held <= 1'b0; w_held <= 1'b0; s_axil_bvalid <= 1'b1;
+                case ({aw_addr[11:2], 2'b00})
+                    12'h010: begin
+                        // WARL: only Off, Bare and 1LVL are accepted
+                        if (w_strb[0] && (wv[3:0] <= 4'd2)) ddtp_mode <= wv[3:0];
+                        ddtp_ppn[21:0] <= m_ddtp_lo[31:10];
+                    end
+                    12'h014: ddtp_ppn[43:22] <= m_ddtp_hi[21:0];
+                    12'h018: begin
+                        cqb_log2sz     <= m_cqb_lo[4:0];
+                        cqb_ppn[21:0]  <= m_cqb_lo[31:10];
+                    end
+                    12'h01C: cqb_ppn[43:22] <= m_cqb_hi[21:0];
+                    12'h024: cqt <= merge(cqt, w_data, w_strb);
+                    12'h028: begin
+                        fqb_log2sz     <= m_fqb_lo[4:0];
+                        fqb_ppn[21:0]  <= m_fqb_lo[31:10];
+                    end
+                    12'h02C: fqb_ppn[43:22] <= m_fqb_hi[21:0];
+                    12'h030: fqh <= merge(fqh, w_data, w_strb);
+                    12'h048: begin
+                        if (w_strb[0]) begin cqen <= w_data[0]; cie <= w_data[1]; end
+                        if (w_strb[1]) begin
+                            if (w_data[8])  cqmf       <= 1'b0;
+                            if (w_data[10]) cmd_ill    <= 1'b0;
+                            if (w_data[11]) fence_w_ip <= 1'b0;
+                        end
+                        // a queue being enabled starts clean
+                        if (w_strb[0] && w_data[0] && !cqen) begin
+                            cqmf <= 1'b0; cmd_ill <= 1'b0; fence_w_ip <= 1'b0;
+                        end
+                    end
+                    12'h04C: begin
+                        if (w_strb[0]) begin fqen <= w_data[0]; fie <= w_data[1]; end
+                        if (w_strb[1]) begin
+                            if (w_data[8]) fqmf <= 1'b0;
+                            if (w_data[9]) fqof <= 1'b0;
+                        end
+                        if (w_strb[0] && w_data[0] && !fqen) begin
+                            fqmf <= 1'b0; fqof <= 1'b0;
+                        end
+                    end
+                    12'h054: if (w_strb[0]) begin
+                        if (w_data[0]) cip <= 1'b0;
+                        if (w_data[1]) fip <= 1'b0;
+                    end
+                    12'h2F8: icvec <= m_icvec[15:0];
+                    default: ;
+                endcase
+            end
+
+            // queue events; an interrupt is pending while enabled (set wins over clear)
+            if (set_cmd_ill)    cmd_ill    <= 1'b1;
+            if (set_cqmf)       cqmf       <= 1'b1;
+            if (set_fence_w_ip) fence_w_ip <= 1'b1;
+            if (set_fqof)       fqof       <= 1'b1;
+            if (set_fqmf)       fqmf       <= 1'b1;
+            if (cie && (set_cmd_ill || set_cqmf || set_fence_w_ip)) cip <= 1'b1;
+            if (fie && (set_fqof || set_fqmf || set_fip))          fip <= 1'b1;
+        end
+    end
+
+    // -------------------------------------------------------------- read path
+    assign s_axil_arready = !s_axil_rvalid;
+    assign s_axil_rresp   = 2'b00;
+    reg [31:0] rd;
+    always @* begin
+        case ({s_axil_araddr[11:2], 2'b00})
+            12'h000: rd = capabilities[31:0];
+            12'h004: rd = capabilities[63:32];
+            12'h008: rd = 32'h0000_0002;          // fctl: WSI (the only interrupt method)
+            12'h010: rd = ddtp_lo;
+            12'h014: rd = ddtp_hi;
+            12'h018: rd = cqb_lo;
+            12'h01C: rd = cqb_hi;
+            12'h020: rd = cqh;
+            12'h024: rd = cqt;
+            12'h028: rd = fqb_lo;
+            12'h02C: rd = fqb_hi;
+            12'h030: rd = fqh;
+            12'h034: rd = fqt;
+            12'h048: rd = cqcsr;
+            12'h04C: rd = fqcsr;
+            12'h054: rd = ipsr;
+            12'h2B0: rd = cnt_translate[31:0];
+            12'h2B4: rd = cnt_translate[63:32];
+            12'h2B8: rd = cnt_hit[31:0];
+            12'h2BC: rd = cnt_hit[63:32];
+            12'h2C0: rd = cnt_miss[31:0];
+            12'h2C4: rd = cnt_miss[63:32];
+            12'h2C8: rd = cnt_walk[31:0];
+            12'h2CC: rd = cnt_walk[63:32];
+            12'h2F8: rd = {16'd0, icvec};
+            default: rd = 32'd0;
+        endcase
+    end
+    always @(posedge clk) begin
+        if (rst) begin
+            s_axil_rvalid <= 1'b0;
+            s_axil_rdata  <= 32'd0;
+        end else if (s_axil_arvalid && s_axil_arready) begin
+            s_axil_rvalid <= 1'b1;
+            s_axil_rdata  <= rd;
+        end else if (s_axil_rready) begin
+            s_axil_rvalid <= 1'b0;
+        end
+    end
+endmodule
