@@ -66,7 +66,7 @@ class DeviceStream:
 STREAM = DeviceStream()
 
 
-@dataclass
+@dataclass(eq=False)
 class DmaRequest:
     """One transfer.  ``src``/``dst``: a busdma-loadable buffer (``KvaBuffer``) or
     ``STREAM``.  ``length`` defaults to the memory side's length (for two buffers,
@@ -400,6 +400,7 @@ class DmaEngineDriver:
         self._outstanding.add(id(req))
         self._requests[id(req)] = req
         self.stats.submitted += 1
+        ch.ready.append(req)          # requests of a channel run in submission order
         self._load_next(req)
         await self._kick(ch)
 
@@ -456,7 +457,6 @@ class DmaEngineDriver:
         if req.dst_map is not None:
             busdma.bus_dmamap_sync(ch.data_tag, req.dst_map, BUS_DMASYNC_PREREAD)
         req.state = _READY
-        ch.ready.append(req)
         self._kick_needed.add(ch.idx)
 
     # ------------------------------------------------------------------ descriptor ring
@@ -507,7 +507,7 @@ class DmaEngineDriver:
         that hand them to the engine."""
         first_new = None
         prev_tail = ch.tail - 1 if ch.running else None
-        while ch.ready:
+        while ch.ready and ch.ready[0].state == _READY:
             req = ch.ready[0]
             need = len(req.pieces)
             if (ch.tail - ch.head) + need > self.ring_size:
@@ -594,6 +594,9 @@ class DmaEngineDriver:
         req.src_segs, req.dst_segs = [], []
 
     def _finish(self, req: DmaRequest, status: int, nbytes: int) -> None:
+        ch = self.channels[req.channel]
+        if req.state in (_LOADING, _READY) and req in ch.ready:
+            ch.ready.remove(req)
         req.state = _DONE
         req.status = status
         req.nbytes = nbytes
@@ -689,9 +692,11 @@ class DmaEngineDriver:
         redo = []
         for req in list(ch.active):
             sts = [self._desc_status(ch, s) for s in req.slots]
-            if req is failed_req or any(st & STATUS_DONE and st & STATUS_ERR_MASK for st, _ in sts):
-                self._retire(ch, req, sts, status=code or next(
-                    (st & STATUS_ERR_MASK for st, _ in sts if st & STATUS_ERR_MASK), R.DMA_ERR_NONE))
+            own = next((st & STATUS_ERR_MASK for st, _ in sts
+                        if st & STATUS_DONE and st & STATUS_ERR_MASK), 0)
+            if own or req is failed_req:
+                # a data error is in the descriptor; fetch/write-back errors only in ERR_CODE
+                self._retire(ch, req, sts, status=own or code or R.DMA_ERR_BAD_CMD)
             elif all(st & STATUS_DONE for st, _ in sts):
                 self._retire(ch, req, sts)
             else:
