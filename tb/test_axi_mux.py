@@ -327,3 +327,32 @@ async def throughput(dut):
             assert stream == nb, f"{op} {label}: bubbles in the data phase ({stream} cycles for {nb} beats)"
             assert over <= 0.05, f"{op} {label}: overhead {100 * over:.1f}% > 5%"
     await b.finish()
+
+
+@cocotb.test()
+async def w_before_aw_no_deadlock(dut):
+    """s1 presents its W data long before its AW (AW held back): s0's writes must still
+    flow, and s1's write completes once its AW arrives."""
+    b = Bench(dut)
+    await b.reset()
+    n = b.nbytes
+    m0, m1 = b.masters
+    m1.write_if.aw_channel.pause = True
+    a1 = REGION + 0x2000
+    d1 = b.rng.randbytes(8 * n)
+    t1 = cocotb.start_soon(m1.write(a1, d1, awid=7))
+    await ClockCycles(dut.clk, 5)
+    assert dut.s1_axi_wvalid.value == 1 and dut.s1_axi_awvalid.value == 0, "setup: W not ahead of AW"
+    for k in range(6):
+        a0 = 0x1000 * (k + 1) + 3
+        d0 = b.rng.randbytes(b.rng.randint(1, 40 * n))
+        resp = await m0.write(a0, d0, awid=k)
+        assert int(resp.resp) == OKAY
+        b.ref[a0:a0 + len(d0)] = d0
+        assert dut.s1_axi_wready.value == 0, "s1 W taken before its AW"
+    assert not t1.done()
+    m1.write_if.aw_channel.pause = False
+    resp = await t1
+    assert int(resp.resp) == OKAY
+    b.ref[a1:a1 + len(d1)] = d1
+    await b.finish()
