@@ -1,0 +1,85 @@
+"""The pyuvm system test shared by the regression (tb/test_uvm_regression.py) and the
+demonstration (tb/demo_driver.py): REQUESTS random requests and one faulty request per
+error class through the driver; check phase: scoreboard, coverage, address monitors.
+Environment: REQUESTS, UVM_REPORT (coverage report text), DEMO_OUT (JSON summary)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import cocotb
+from pyuvm import ConfigDB, uvm_test
+
+
+class RegressionTest(uvm_test):
+    def build_phase(self):
+        from uvm.env import DmaEnv, SysHolder
+
+        self.holder = SysHolder()
+        ConfigDB().set(None, "*", "SYS", self.holder)
+        self.env = DmaEnv("env", self)
+
+    async def run_phase(self):
+        from cocotb.triggers import ClockCycles
+
+        from uvm.env import FaultSeq, RandomRequestSeq
+        from uvm.system import SystemEnv
+
+        self.raise_objection()
+        dut = cocotb.top
+        sysenv = SystemEnv(dut, "bounce")
+        await sysenv.start()
+        drv = await sysenv.attach_driver(use_irq=True)
+        self.holder.sysenv, self.holder.driver = sysenv, drv
+        requests = int(os.environ.get("REQUESTS", "1000"))
+        seed = sysenv.seed
+        self.logger.info("seed %d (replay: RANDOM_SEED=%d), %d requests", seed,
+                         sysenv.regression_seed, requests)
+        seqr = self.env.agent.seqr
+        await RandomRequestSeq("random", count=requests, seed=seed, fault_rate=0.01).start(seqr)
+        await FaultSeq("faults", seed=seed + 1).start(seqr)
+        await drv.drain()
+        await ClockCycles(dut.clk, 50)
+        self.sysenv, self.drv = sysenv, drv
+        self.cycles = sysenv.cycles()
+        self.drop_objection()
+
+    def check_phase(self):
+        sysenv, drv = self.sysenv, self.drv
+        sb, cov = self.env.scoreboard, self.env.coverage
+        sb.check_blocks(sysenv.sink.collect(), self.env.agent.driver.m2s_expected)
+        bounce = sysenv.platform.stats()
+        lines = [
+            "=" * 60,
+            f" pyuvm regression: seed {sysenv.seed} (replay: RANDOM_SEED={sysenv.regression_seed})",
+            f" requests {self.env.agent.driver.issued}, checked {sb.checked}, mismatches {len(sb.mismatches)}",
+            f" bytes {sb.bytes}, cycles {self.cycles}, descriptors {drv.stats.descriptors}",
+            f" halts {drv.stats.halts}, resubmitted {drv.stats.resubmitted}, errors {drv.stats.errors}",
+            f" bounced bytes {bounce.bounced_bytes}, deferred loads {drv.stats.deferred_loads}",
+            f" address monitors: " + ", ".join(f"{m.name} {m.bursts} bursts max {m.max_addr:#x}"
+                                               for m in sysenv.monitors),
+            "=" * 60,
+            cov.report(),
+        ]
+        text = "\n".join(lines)
+        self.logger.info("\n" + text)
+        if os.environ.get("UVM_REPORT"):
+            Path(os.environ["UVM_REPORT"]).write_text(text + "\n")
+        if os.environ.get("DEMO_OUT"):
+            bus = sysenv.bus_stats()
+            Path(os.environ["DEMO_OUT"]).write_text(json.dumps({
+                "seed": sysenv.regression_seed, "requests": self.env.agent.driver.issued,
+                "completed": drv.stats.completed, "failed": drv.stats.failed,
+                "bytes": drv.stats.bytes, "cycles": self.cycles, "descriptors": drv.stats.descriptors,
+                "beat_bytes": sysenv.beat_bytes, "bus": bus, "bounced_bytes": bounce.bounced_bytes,
+                "bounce_syncs": bounce.total_bounced, "errors": {str(k): v for k, v in drv.stats.errors.items()},
+                "halts": drv.stats.halts, "resubmitted": drv.stats.resubmitted,
+                "interrupts": drv.stats.interrupts, "mismatches": len(sb.mismatches),
+                "coverage": cov.report(), "max_addr": max(m.max_addr for m in sysenv.monitors),
+                "register_accesses": sysenv.transport.accesses}))
+        assert sb.checked == self.env.agent.driver.issued
+        assert not sb.mismatches, "\n".join(sb.mismatches[:20])
+        missing = cov.missing()
+        assert not missing, f"coverage holes: {missing}"
+        sysenv.finish()
