@@ -11,3 +11,4 @@ from uvm.regression import RegressionTest
 @pyuvm.test()
 class DriverDemo(RegressionTest):
     """REQUESTS (default 300) random requests + faults through the driver."""
+    require_full_coverage = False     # a short demo need not hit every bin

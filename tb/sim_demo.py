@@ -28,6 +28,15 @@ def main() -> int:
         except SystemExit:
             print("\nmake sim: the demonstration FAILED (see the log above)")
             return 1
+        # outside pytest the runner does not look at the results: do it here
+        from cocotb_tools.check_results import get_results
+        try:
+            _, failed = get_results(TB / "results.xml")
+        except RuntimeError:
+            failed = 1
+        if failed or not out.exists():
+            print("\nmake sim: the demonstration FAILED (see the log above)")
+            return 1
         s = json.loads(out.read_text())
     cycles = max(s["cycles"], 1)
     bus = s["bus"]["m_axi"]
@@ -50,8 +59,9 @@ def main() -> int:
     print(f" descriptor port    {s['bus']['m_axi_sg']['ar']} fetches, {s['bus']['m_axi_sg']['aw']} write-backs")
     print(f" bounced bytes      {s['bounced_bytes']}  ({s['bounce_syncs']} bouncing syncs)")
     print(f" highest address    {s['max_addr']:#x} on m_axi/m_axi_sg (limit 0xffffffff)")
-    errs = ", ".join(f"{n}: {c}" for n, c in s["errors"].items()) or "none"
-    print(f" faults/errors      {errs} (engine codes); {s['halts']} channel halts recovered, "
+    from dmaengine.regs import ERROR_NAMES
+    errs = ", ".join(f"{c} x {ERROR_NAMES.get(int(n), n)}" for n, c in s["errors"].items()) or "none"
+    print(f" faults/errors      {errs} (injected); {s['halts']} channel halts recovered, "
           f"{s['resubmitted']} requests resubmitted")
     print(f" interrupts         {s['interrupts']};  register accesses {s['register_accesses']}")
     print(f" IOTLB hit rate     n/a (the IOMMU RTL is not wired yet)")

@@ -13,6 +13,8 @@ from pyuvm import ConfigDB, uvm_test
 
 
 class RegressionTest(uvm_test):
+    require_full_coverage = True     # every required coverage bin must be hit
+
     def build_phase(self):
         from uvm.env import DmaEnv, SysHolder
 
@@ -80,6 +82,6 @@ class RegressionTest(uvm_test):
                 "register_accesses": sysenv.transport.accesses}))
         assert sb.checked == self.env.agent.driver.issued
         assert not sb.mismatches, "\n".join(sb.mismatches[:20])
-        missing = cov.missing()
+        missing = cov.missing() if self.require_full_coverage else []
         assert not missing, f"coverage holes: {missing}"
         sysenv.finish()
