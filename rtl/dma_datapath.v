@@ -63,6 +63,7 @@ module dma_datapath #(
     output wire                     m_axi_awlock,
     output wire [3:0]               m_axi_awcache,
     output wire [2:0]               m_axi_awprot,
+    output reg  [TAG_WIDTH-1:0]     m_axi_awuser,   // the command's tag (device ID for an IOMMU)
     output reg                      m_axi_awvalid,
     input  wire                     m_axi_awready,
     output wire [DATA_WIDTH-1:0]    m_axi_wdata,
@@ -82,6 +83,7 @@ module dma_datapath #(
     output wire                     m_axi_arlock,
     output wire [3:0]               m_axi_arcache,
     output wire [2:0]               m_axi_arprot,
+    output reg  [TAG_WIDTH-1:0]     m_axi_aruser,   // the command's tag (device ID for an IOMMU)
     output reg                      m_axi_arvalid,
     input  wire                     m_axi_arready,
     input  wire [ID_WIDTH-1:0]      m_axi_rid,
@@ -153,11 +155,12 @@ module dma_datapath #(
     wire                  q_rd_empty;
     wire [ADDR_WIDTH-1:0] rd_xfer_addr;
     wire [LEN_WIDTH-1:0]  rd_xfer_len;
+    wire [TAG_WIDTH-1:0]  rd_xfer_tag;
     wire                  rd_xfer_pop;
-    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_rd (
+    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + TAG_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_rd (
         .clk(clk), .rst(rst),
-        .wr_en(cmd_fire && !cmd_bad && !cmd_src_kind), .din({cmd_src_addr, cmd_len}), .full(q_rd_full),
-        .rd_en(rd_xfer_pop), .dout({rd_xfer_addr, rd_xfer_len}), .empty(q_rd_empty)
+        .wr_en(cmd_fire && !cmd_bad && !cmd_src_kind), .din({cmd_src_addr, cmd_len, cmd_tag}), .full(q_rd_full),
+        .rd_en(rd_xfer_pop), .dout({rd_xfer_addr, rd_xfer_len, rd_xfer_tag}), .empty(q_rd_empty)
     );
 
     // realigner: {so, do, len, src kind, dst kind, eop}
@@ -179,12 +182,13 @@ module dma_datapath #(
     wire [ADDR_WIDTH-1:0] wr_xfer_addr;
     wire [LEN_WIDTH-1:0]  wr_xfer_len;
     wire                  wr_xfer_src_stream;
+    wire [TAG_WIDTH-1:0]  wr_xfer_tag;
     wire                  wr_xfer_pop;
-    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + 1), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_wr (
+    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + 1 + TAG_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_wr (
         .clk(clk), .rst(rst),
-        .wr_en(cmd_fire && !cmd_bad && !cmd_dst_kind), .din({cmd_dst_addr, cmd_len, cmd_src_kind}),
+        .wr_en(cmd_fire && !cmd_bad && !cmd_dst_kind), .din({cmd_dst_addr, cmd_len, cmd_src_kind, cmd_tag}),
         .full(q_wr_full),
-        .rd_en(wr_xfer_pop), .dout({wr_xfer_addr, wr_xfer_len, wr_xfer_src_stream}),
+        .rd_en(wr_xfer_pop), .dout({wr_xfer_addr, wr_xfer_len, wr_xfer_src_stream, wr_xfer_tag}),
         .empty(q_wr_empty)
     );
 
@@ -207,6 +211,7 @@ module dma_datapath #(
     wire [8:0]            ar_bst_beats;
     wire                  ar_xfer_ready;
     reg  [RD_OUT_W-1:0]   rd_inflight;
+    reg  [TAG_WIDTH-1:0]  ar_tag;           // tag of the transfer being split into bursts
 
     assign rd_xfer_pop = ar_xfer_ready && !q_rd_empty;
 
@@ -232,12 +237,17 @@ module dma_datapath #(
             m_axi_arvalid <= 1'b0;
             m_axi_araddr  <= {ADDR_WIDTH{1'b0}};
             m_axi_arlen   <= 8'd0;
+            m_axi_aruser  <= {TAG_WIDTH{1'b0}};
+            ar_tag        <= {TAG_WIDTH{1'b0}};
             rd_inflight   <= {RD_OUT_W{1'b0}};
         end else begin
+            if (rd_xfer_pop)
+                ar_tag <= rd_xfer_tag;
             if (ar_load) begin
                 m_axi_arvalid <= 1'b1;
                 m_axi_araddr  <= ar_bst_addr;
                 m_axi_arlen   <= ar_bst_beats[7:0] - 8'd1;
+                m_axi_aruser  <= ar_tag;
             end else if (m_axi_arready) begin
                 m_axi_arvalid <= 1'b0;
             end
@@ -342,6 +352,7 @@ module dma_datapath #(
     reg  signed [CREDIT_W-1:0] w_credit;
     reg                   aw_last_r;
     reg  [8:0]            aw_beats_r;
+    reg  [TAG_WIDTH-1:0]  aw_tag;
 
     assign wr_xfer_pop = aw_xfer_ready && !q_wr_empty;
 
@@ -377,11 +388,14 @@ module dma_datapath #(
             aw_beats_r    <= 9'd0;
             aw_s2mm       <= 1'b0;
             aw_trunc_done <= 1'b0;
+            aw_tag        <= {TAG_WIDTH{1'b0}};
+            m_axi_awuser  <= {TAG_WIDTH{1'b0}};
         end else begin
             if (aw_load) begin
                 m_axi_awvalid <= 1'b1;
                 m_axi_awaddr  <= aw_bst_addr;
                 m_axi_awlen   <= aw_bst_beats[7:0] - 8'd1;
+                m_axi_awuser  <= aw_tag;
                 aw_last_r     <= aw_bst_last;
                 aw_beats_r    <= aw_bst_beats;
             end else if (m_axi_awready) begin
@@ -389,6 +403,7 @@ module dma_datapath #(
             end
             if (wr_xfer_pop) begin
                 aw_s2mm       <= wr_xfer_src_stream;
+                aw_tag        <= wr_xfer_tag;
                 aw_trunc_done <= 1'b0;
             end else if (aw_trunc) begin
                 aw_trunc_done <= 1'b1;

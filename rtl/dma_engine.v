@@ -18,7 +18,8 @@ module dma_engine #(
     parameter CMD_DEPTH_LOG2  = 2,
     parameter FIFO_DEPTH_LOG2 = 6,
     parameter PF_DEPTH_LOG2   = 1,
-    parameter AXIL_ADDR_WIDTH = 13
+    parameter AXIL_ADDR_WIDTH = 13,
+    parameter IOMMU_PRESENT   = 0     // reported in CAP1 (dma_top sets it)
 ) (
     input  wire                        clk,
     input  wire                        rst,
@@ -51,6 +52,7 @@ module dma_engine #(
     output wire                        m_axi_awlock,
     output wire [3:0]                  m_axi_awcache,
     output wire [2:0]                  m_axi_awprot,
+    output wire [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]             m_axi_awuser,
     output wire                        m_axi_awvalid,
     input  wire                        m_axi_awready,
     output wire [DATA_WIDTH-1:0]       m_axi_wdata,
@@ -70,6 +72,7 @@ module dma_engine #(
     output wire                        m_axi_arlock,
     output wire [3:0]                  m_axi_arcache,
     output wire [2:0]                  m_axi_arprot,
+    output wire [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]             m_axi_aruser,
     output wire                        m_axi_arvalid,
     input  wire                        m_axi_arready,
     input  wire [ID_WIDTH-1:0]         m_axi_rid,
@@ -87,6 +90,7 @@ module dma_engine #(
     output wire                        m_axi_sg_awlock,
     output wire [3:0]                  m_axi_sg_awcache,
     output wire [2:0]                  m_axi_sg_awprot,
+    output wire [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]             m_axi_sg_awuser,
     output wire                        m_axi_sg_awvalid,
     input  wire                        m_axi_sg_awready,
     output wire [DATA_WIDTH-1:0]       m_axi_sg_wdata,
@@ -106,6 +110,7 @@ module dma_engine #(
     output wire                        m_axi_sg_arlock,
     output wire [3:0]                  m_axi_sg_arcache,
     output wire [2:0]                  m_axi_sg_arprot,
+    output wire [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]             m_axi_sg_aruser,
     output wire                        m_axi_sg_arvalid,
     input  wire                        m_axi_sg_arready,
     input  wire [SG_ID_WIDTH-1:0]      m_axi_sg_rid,
@@ -142,7 +147,7 @@ module dma_engine #(
 
     dma_regs #(
         .NUM_CHANNELS(N), .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH),
-        .MAX_BURST_LEN(MAX_BURST_LEN), .CMD_DEPTH(1 << CMD_DEPTH_LOG2), .IOMMU_PRESENT(0),
+        .MAX_BURST_LEN(MAX_BURST_LEN), .CMD_DEPTH(1 << CMD_DEPTH_LOG2), .IOMMU_PRESENT(IOMMU_PRESENT),
         .AXIL_ADDR_WIDTH(AXIL_ADDR_WIDTH)
     ) regs (
         .clk(clk), .rst(rst),
@@ -195,7 +200,7 @@ module dma_engine #(
         .m_axi_sg_awburst(m_axi_sg_awburst),
         .m_axi_sg_awlock(m_axi_sg_awlock),
         .m_axi_sg_awcache(m_axi_sg_awcache),
-        .m_axi_sg_awprot(m_axi_sg_awprot),
+        .m_axi_sg_awprot(m_axi_sg_awprot), .m_axi_sg_awuser(m_axi_sg_awuser),
         .m_axi_sg_awvalid(m_axi_sg_awvalid),
         .m_axi_sg_awready(m_axi_sg_awready),
         .m_axi_sg_wdata(m_axi_sg_wdata),
@@ -214,7 +219,7 @@ module dma_engine #(
         .m_axi_sg_arburst(m_axi_sg_arburst),
         .m_axi_sg_arlock(m_axi_sg_arlock),
         .m_axi_sg_arcache(m_axi_sg_arcache),
-        .m_axi_sg_arprot(m_axi_sg_arprot),
+        .m_axi_sg_arprot(m_axi_sg_arprot), .m_axi_sg_aruser(m_axi_sg_aruser),
         .m_axi_sg_arvalid(m_axi_sg_arvalid),
         .m_axi_sg_arready(m_axi_sg_arready),
         .m_axi_sg_rid(m_axi_sg_rid),
@@ -243,7 +248,7 @@ module dma_engine #(
         .m_axi_awburst(m_axi_awburst),
         .m_axi_awlock(m_axi_awlock),
         .m_axi_awcache(m_axi_awcache),
-        .m_axi_awprot(m_axi_awprot),
+        .m_axi_awprot(m_axi_awprot), .m_axi_awuser(m_axi_awuser),
         .m_axi_awvalid(m_axi_awvalid),
         .m_axi_awready(m_axi_awready),
         .m_axi_wdata(m_axi_wdata),
@@ -262,7 +267,7 @@ module dma_engine #(
         .m_axi_arburst(m_axi_arburst),
         .m_axi_arlock(m_axi_arlock),
         .m_axi_arcache(m_axi_arcache),
-        .m_axi_arprot(m_axi_arprot),
+        .m_axi_arprot(m_axi_arprot), .m_axi_aruser(m_axi_aruser),
         .m_axi_arvalid(m_axi_arvalid),
         .m_axi_arready(m_axi_arready),
         .m_axi_rid(m_axi_rid),

@@ -46,10 +46,10 @@ module dma_frontend #(
     output wire                         dp_cmd_src_kind,
     output wire                         dp_cmd_dst_kind,
     output wire                         dp_cmd_eop,
-    output wire [CH_W-1:0]              dp_cmd_tag,
+    output wire [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]              dp_cmd_tag,
     input  wire                         dp_sts_valid,
     output wire                         dp_sts_ready,
-    input  wire [CH_W-1:0]              dp_sts_tag,
+    input  wire [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]              dp_sts_tag,
     input  wire [LEN_WIDTH-1:0]         dp_sts_bytes,
     input  wire [3:0]                   dp_sts_error,
     input  wire                         dp_sts_eop,
@@ -63,6 +63,7 @@ module dma_frontend #(
     output wire                         m_axi_sg_awlock,
     output wire [3:0]                   m_axi_sg_awcache,
     output wire [2:0]                   m_axi_sg_awprot,
+    output reg  [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]              m_axi_sg_awuser,   // channel (device ID for an IOMMU)
     output reg                          m_axi_sg_awvalid,
     input  wire                         m_axi_sg_awready,
     output wire [DATA_WIDTH-1:0]        m_axi_sg_wdata,
@@ -82,6 +83,7 @@ module dma_frontend #(
     output wire                         m_axi_sg_arlock,
     output wire [3:0]                   m_axi_sg_arcache,
     output wire [2:0]                   m_axi_sg_arprot,
+    output reg  [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]              m_axi_sg_aruser,   // channel (device ID for an IOMMU)
     output reg                          m_axi_sg_arvalid,
     input  wire                         m_axi_sg_arready,
     input  wire [SG_ID_WIDTH-1:0]       m_axi_sg_rid,
@@ -143,10 +145,12 @@ module dma_frontend #(
             m_axi_sg_arvalid <= 1'b0;
             m_axi_sg_araddr  <= {ADDR_WIDTH{1'b0}};
             m_axi_sg_arid    <= {SG_ID_WIDTH{1'b0}};
+            m_axi_sg_aruser  <= {CH_W{1'b0}};
         end else if (ar_load) begin
             m_axi_sg_arvalid <= 1'b1;
             m_axi_sg_araddr  <= fetch_addr_v[f_idx*ADDR_WIDTH +: ADDR_WIDTH];
             m_axi_sg_arid    <= {{(SG_ID_WIDTH-CH_W){1'b0}}, f_idx};
+            m_axi_sg_aruser  <= f_idx;
         end else if (m_axi_sg_arready) begin
             m_axi_sg_arvalid <= 1'b0;
         end
@@ -283,8 +287,10 @@ module dma_frontend #(
         if (rst) begin
             m_axi_sg_awvalid <= 1'b0;
             m_axi_sg_awaddr  <= {ADDR_WIDTH{1'b0}};
+            m_axi_sg_awuser  <= {CH_W{1'b0}};
         end else if (aw_load) begin
             m_axi_sg_awvalid <= 1'b1;
+            m_axi_sg_awuser  <= wb_tail[CH_W:1];
             m_axi_sg_awaddr  <= (wb_addr | {{(ADDR_WIDTH-6){1'b0}}, 6'h20}) & ~BEAT_MASK;
         end else if (m_axi_sg_awready) begin
             m_axi_sg_awvalid <= 1'b0;

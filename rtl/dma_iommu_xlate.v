@@ -155,7 +155,10 @@ module dma_iommu_xlate #(
     reg  r_block, w_block;          // a faulted request of that direction is being answered
     wire r_cand = s_axi_arvalid && !r_block;
     wire w_cand = s_axi_awvalid && !w_block;
-    wire sel_w  = (st != S_IDLE) ? use_w : (w_cand && (!r_cand || turn_w));
+    // a write cannot be taken while its W-order queue is full; the reads must go on
+    // then (the engine's write data may be waiting for read data)
+    wire w_room;
+    wire sel_w  = (st != S_IDLE) ? use_w : (w_cand && w_room && (!r_cand || turn_w));
 
     wire [ADDR_WIDTH-1:0] q_addr = sel_w ? s_axi_awaddr : s_axi_araddr;
     wire [USER_WIDTH-1:0] q_did  = sel_w ? s_axi_awuser : s_axi_aruser;
@@ -246,6 +249,7 @@ module dma_iommu_xlate #(
     wire ar_slot = !m_axi_arvalid || m_axi_arready;
     wire aw_slot = !m_axi_awvalid || m_axi_awready;
     wire wq_full, wq_empty;
+    assign w_room = !wq_full;
     wire flt_free = !flt_valid;
     wire idle = (st == S_IDLE);
 

@@ -38,7 +38,8 @@ class Env:
 
         from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster
         from dmatb.axi_checker import AxiChecker, AxiLiteChecker
-        from dmatb.iommu_tables import CommandQueue, FaultQueue, IommuTables
+        from dmatb.iommu_ctl import IommuCtl
+        from dmatb.iommu_tables import IommuTables
         from dmatb.memory import AxiMemory
         from dmatb.scoreboard import MemoryScoreboard
 
@@ -47,12 +48,16 @@ class Env:
         self.tlb_entries = int(dut.TLB_ENTRIES.value) if hasattr(dut, "TLB_ENTRIES") else 16
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
         self.mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, size=MEM_SIZE)
+        # the IOMMU's own table and queue accesses use their own port (dma_iommu.v says why)
+        self.tw_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_tw"), dut.clk, dut.rst, mem=self.mem.mem)
         self.up = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
         self.regs = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
-        for bfm in (self.mem.read_if, self.mem.write_if, self.up.read_if, self.up.write_if,
+        for bfm in (self.mem.read_if, self.mem.write_if, self.tw_mem.read_if, self.tw_mem.write_if,
+                    self.up.read_if, self.up.write_if,
                     self.regs.read_if, self.regs.write_if):
             bfm.log.setLevel(logging.WARNING)
         self.checkers = [AxiChecker(dut, "s_axi", dut.clk, dut.rst), AxiChecker(dut, "m_axi", dut.clk, dut.rst),
+                         AxiChecker(dut, "m_axi_tw", dut.clk, dut.rst),
                          AxiLiteChecker(dut, "s_axil", dut.clk, dut.rst)]
         dut.rst.value = 1
         for _ in range(4):
@@ -61,38 +66,17 @@ class Env:
         await RisingEdge(dut.clk)
         self.mem.write(0, self.rng.randbytes(8 << 20))      # noise where data goes
         self.tables = IommuTables(self.mem, *TABLES)
-        self.cq = CommandQueue(self.tables)
-        self.fq = FaultQueue(self.tables)
+        self.ctl = IommuCtl(self.regs, dut.clk, self.tables)
+        self.cq, self.fq = self.ctl.cq, self.ctl.fq
         self.sb = MemoryScoreboard(self.mem)
         # the test writes tables there itself and checks fault records and fence flags
         # explicitly; every data byte elsewhere is compared
         self.sb.allow_any(TABLES[0], TABLES[1] - TABLES[0])
         self.next_page = DATA_LO
-        await self.wr64(0x18, self.cq.cqb)
-        await self.wr64(0x28, self.fq.fqb)
-        await self.wr32(0x48, 0x3)   # cqen, cie
-        await self.wr32(0x4C, 0x3)   # fqen, fie
+        await self.ctl.enable_queues()
+        self.wr32, self.rd32, self.wr64, self.rd64 = self.ctl.wr32, self.ctl.rd32, self.ctl.wr64, self.ctl.rd64
+        self.set_mode, self.faults, self.command = self.ctl.set_mode, self.ctl.faults, self.ctl.command
         return self
-
-    # ------------------------------------------------------------ registers
-    async def wr32(self, off, value):
-        resp = await self.regs.write(off, (value & 0xFFFFFFFF).to_bytes(4, "little"))
-        assert int(resp.resp) == OKAY
-
-    async def rd32(self, off):
-        resp = await self.regs.read(off, 4)
-        assert int(resp.resp) == OKAY
-        return int.from_bytes(resp.data, "little")
-
-    async def wr64(self, off, value):
-        await self.wr32(off + 4, value >> 32)
-        await self.wr32(off, value)
-
-    async def rd64(self, off):
-        return await self.rd32(off) | (await self.rd32(off + 4)) << 32
-
-    async def set_mode(self, mode):
-        await self.wr64(0x10, (self.tables.ddt >> 12) << 10 | mode)
 
     # ------------------------------------------------------------ memory
     def alloc(self, size):
@@ -109,34 +93,6 @@ class Env:
     async def dev_read(self, did, iova, n):
         resp = await self.up.read(iova, n, user=did)
         return int(resp.resp), bytes(resp.data)
-
-    async def faults(self):
-        """The fault records written since the last call (records land a few cycles
-        after the faulting response)."""
-        for _ in range(40):
-            await RisingEdge(self.dut.clk)
-        tail = await self.rd32(0x34)
-        recs = self.fq.records(tail)
-        await self.wr32(0x30, self.fq.head)
-        return recs
-
-    async def command(self, dword0, dword1=0, fence=True):
-        """Submit a command (and an IOFENCE.C with completion write); wait for it."""
-        from busdma import riscv_iommu as spec
-
-        self.cq.push(dword0, dword1)
-        if fence:
-            flag = self.tables.alloc_page()
-            self.cq.push(*spec.iofence_c(flag, 0xC0FFEE))
-        await self.wr32(0x24, self.cq.tail)
-        for _ in range(2000):
-            await RisingEdge(self.dut.clk)
-            if await self.rd32(0x20) == self.cq.tail:
-                break
-        else:
-            raise AssertionError("command queue did not drain")
-        if fence:
-            assert self.mem.read(flag, 4) == (0xC0FFEE).to_bytes(4, "little"), "IOFENCE.C did not write its data"
 
     def check(self):
         self.sb.check()
@@ -279,10 +235,10 @@ async def fault_causes(dut):
     root2 = t.new_root()
     t.set_dc(1, root=root2, pscid=2)
     t.map(root2, 0x1234000, page)
-    env.mem.inject_error(root2, root2 + 4096, kind="slverr", on="read")
+    env.tw_mem.inject_error(root2, root2 + 4096, kind="slverr", on="read")
     await expect_fault(env, 1, 0x1234000, False, it.CAUSE_READ_ACCESS)
     await expect_fault(env, 1, 0x1234000, True, it.CAUSE_WRITE_ACCESS)
-    env.mem.clear_errors()
+    env.tw_mem.clear_errors()
     # device contexts: not valid, misconfigured (each checked rule), unreadable
     t.set_dc(2, root=root, valid=False)
     await expect_fault(env, 2, 0x1000, False, it.CAUSE_DDT_INVALID)
@@ -294,9 +250,9 @@ async def fault_causes(dut):
         t.set_dc(3, root=root, **kw)
         await env.command(*__import__("busdma").riscv_iommu.iodir_inval_ddt(3))
         await expect_fault(env, 3, 0x1000, False, it.CAUSE_DDT_MISCONFIGURED)
-    env.mem.inject_error(t.ddt + 5 * 32, t.ddt + 6 * 32, kind="decerr", on="read")
+    env.tw_mem.inject_error(t.ddt + 5 * 32, t.ddt + 6 * 32, kind="decerr", on="read")
     await expect_fault(env, 5, 0x1000, True, it.CAUSE_DDT_LOAD)
-    env.mem.clear_errors()
+    env.tw_mem.clear_errors()
     # DTF: translation faults are not reported (the access still fails)
     t.set_dc(6, root=root, dtf=True)
     assert await env.dev_write(6, 0x9990000, bytes(8)) == SLVERR
@@ -417,7 +373,9 @@ async def backpressure_and_latency(dut):
     t = env.tables
     seed = env.rng.randrange(1 << 30)
     env.mem.set_backpressure(seed=seed, aw=0.3, w=0.3, b=0.3, ar=0.3, r=0.3)
+    env.tw_mem.set_backpressure(seed=seed + 1, aw=0.3, w=0.3, b=0.3, ar=0.3, r=0.3)
     env.mem.set_latency(read=env.rng.choice([0, 8, 32]))
+    env.tw_mem.set_latency(read=env.rng.choice([0, 8, 32]))
     roots = [t.new_root() for _ in range(4)]
     for did, root in enumerate(roots):
         t.set_dc(did, root=root, pscid=did)

@@ -1,9 +1,11 @@
-"""Test environment for dma_engine (registers + scatter-gather front end + datapath).
+"""Test environment for dma_engine (registers + scatter-gather front end + datapath)
+and for dma_top (the engine behind the IOMMU, one memory port).
 
-One memory image is shared by the data port (m_axi) and the descriptor port
-(m_axi_sg): two AxiMemory models over the same bytearray, each with its own
-latency, back-pressure and error injection. Registers are reached through a
-cocotbext-axi AxiLiteMaster. Protocol checkers watch every AXI interface.
+For dma_engine, one memory image is shared by the data port (m_axi) and the
+descriptor port (m_axi_sg): two AxiMemory models over the same bytearray, each with
+its own latency, back-pressure and error injection (`sg_mem` is `mem` on dma_top).
+Registers are reached through a cocotbext-axi AxiLiteMaster. Protocol checkers
+watch every AXI interface.
 """
 from __future__ import annotations
 
@@ -33,8 +35,18 @@ class EngineEnv:
         self.num_channels = len(dut.irq)
         self.mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, size=mem_size,
                              read_latency=read_latency)
-        self.sg_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_sg"), dut.clk, dut.rst, mem=self.mem.mem,
-                                read_latency=sg_read_latency)
+        self.has_sg_port = hasattr(dut, "m_axi_sg_awvalid")
+        if self.has_sg_port:
+            self.sg_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_sg"), dut.clk, dut.rst, mem=self.mem.mem,
+                                    read_latency=sg_read_latency)
+        else:
+            self.sg_mem = self.mem
+        # dma_top: the IOMMU's table and queue accesses have a port of their own
+        self.tw_mem = None
+        if hasattr(dut, "m_axi_tw_awvalid"):
+            self.tw_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_tw"), dut.clk, dut.rst, mem=self.mem.mem)
+            self.tw_mem.read_if.log.setLevel(logging.WARNING)
+            self.tw_mem.write_if.log.setLevel(logging.WARNING)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
         self.s_axis = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.clk, dut.rst)
         self.m_axis = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.clk, dut.rst)
@@ -43,11 +55,14 @@ class EngineEnv:
             bfm.log.setLevel(logging.WARNING)
         self.checkers = [
             AxiChecker(dut, "m_axi", dut.clk, dut.rst),
-            AxiChecker(dut, "m_axi_sg", dut.clk, dut.rst),
             AxiLiteChecker(dut, "s_axil", dut.clk, dut.rst),
             AxiStreamChecker(dut, "m_axis", dut.clk, dut.rst),
             AxiStreamChecker(dut, "s_axis", dut.clk, dut.rst),
         ]
+        if self.has_sg_port:
+            self.checkers.append(AxiChecker(dut, "m_axi_sg", dut.clk, dut.rst))
+        if self.tw_mem is not None:
+            self.checkers.append(AxiChecker(dut, "m_axi_tw", dut.clk, dut.rst))
         self.cycle = 0
 
     async def start(self):
