@@ -15,7 +15,9 @@ sys.path.insert(0, str(ROOT / "tb"))
 
 from dmatb.runner import run_cocotb  # noqa: E402
 
-# block: (RTL top, parameters, cocotb module, {scenario: minimum utilization})
+# block: (RTL top, parameters, cocotb module, {scenario: target}); a target is a minimum
+# utilization, or (field, "<=" | ">=", value) on another field of the record.
+# Several runs may feed one results file: "file:run" block names.
 BLOCKS = {
     "datapath": ("dma_datapath", {"DATA_WIDTH": 64, "MAX_BURST_LEN": 256}, "bench_datapath", {
         "m2m_64k_aligned": 0.995,
@@ -29,33 +31,61 @@ BLOCKS = {
         "sg_chain32_4k": 0.98,
         "sg_4ch_4k": 0.98,
     }),
+    # 64 KiB over 4 KiB pages touches 33 pages, more than the 16 IOTLB entries: the "warm"
+    # run still walks, and the walks overlap the data stream
+    "iommu:system": ("dma_top", {"DATA_WIDTH": 64, "MAX_BURST_LEN": 256, "TLB_ENTRIES": 16}, "bench_iommu", {
+        "iommu_64k_warm": ("ratio_to_bare", ">=", 0.98),
+    }),
+    "iommu:miss": ("dma_iommu", {"DATA_WIDTH": 64, "TLB_ENTRIES": 16}, "bench_iommu_miss", {
+        "iommu_miss_cost_lat0": ("cycles", "<=", 12),
+        "iommu_miss_cost_lat32": ("cycles", "<=", 108),
+    }),
 }
+
+
+def meets(record: dict, target) -> bool:
+    if target is None:
+        return True
+    if isinstance(target, tuple):
+        field, op, value = target
+        return record[field] <= value if op == "<=" else record[field] >= value
+    return record["utilization"] >= target
 
 
 def main() -> int:
     (BENCH / "results").mkdir(exist_ok=True)
     rows, missed, all_records = [], [], []
-    for block, (top, params, module, targets) in BLOCKS.items():
+    files: dict[str, list] = {}
+    for block_run, (top, params, module, targets) in BLOCKS.items():
+        block = block_run.split(":")[0]
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out.json"
             run_cocotb(top, module, params, test_dir=BENCH, extra_env={"BENCH_OUT": str(out)},
                        sim="icarus", waves=False, seed=1)
             results = [json.loads(line) for line in out.read_text().splitlines()]
-        (BENCH / "results" / f"{block}.json").write_text(json.dumps(results, indent=2) + "\n")
+        files.setdefault(block, []).extend(results)
         for r in results:
             all_records.append((block, r))
             target = targets.get(r["scenario"])
-            ok = target is None or r["utilization"] >= target
+            ok = meets(r, target)
             rows.append((block, r["scenario"], r["bytes"], r["cycles"], r["utilization"], target, ok))
             if not ok:
                 missed.append(r["scenario"])
+    for block, results in files.items():
+        (BENCH / "results" / f"{block}.json").write_text(json.dumps(results, indent=2) + "\n")
 
     print()
-    print(f"{'block':<10} {'scenario':<20} {'bytes':>8} {'cycles':>8} {'util':>8} {'target':>8}  ")
+    print(f"{'block':<10} {'scenario':<22} {'bytes':>8} {'cycles':>8} {'util':>8} {'target':>14}  ")
     print("-" * 70)
     for block, name, nbytes, cycles, util, target, ok in rows:
-        tgt = f">={target:.1%}" if target else "-"
-        print(f"{block:<10} {name:<20} {nbytes:>8} {cycles:>8} {util:>8.2%} {tgt:>8}  {'ok' if ok else 'MISSED'}")
+        if target is None:
+            tgt = "-"
+        elif isinstance(target, tuple):
+            tgt = f"{target[0]}{target[1]}{target[2]}"
+        else:
+            tgt = f">={target:.1%}"
+        ut = f"{util:.2%}" if util is not None else "-"
+        print(f"{block:<10} {name:<22} {nbytes:>8} {cycles:>8} {ut:>8} {tgt:>14}  {'ok' if ok else 'MISSED'}")
     extras = [(b, r) for b, r in all_records if set(r) - {"scenario", "bytes", "cycles", "utilization"}]
     for block, r in extras:
         more = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("scenario", "bytes", "cycles", "utilization"))

@@ -2,6 +2,9 @@
 // time for the table walker, the fault-queue writer and the command queue,
 // served in that priority order on an AXI4 master port (single-beat, 8-byte
 // narrow transfers; DATA_WIDTH >= 64).
+// Reads are on the walk's critical path: ARVALID comes straight from the
+// (registered, held) request and the read data goes straight back, so a walk
+// level costs the memory latency plus one cycle.
 module dma_iommu_mem #(
     parameter DATA_WIDTH = 64,
     parameter ADDR_WIDTH = 64,
@@ -16,9 +19,9 @@ module dma_iommu_mem #(
     input  wire [3*64-1:0]         req_wdata,
     input  wire [3*8-1:0]          req_wstrb,
     output wire [2:0]              ack,          // request taken
-    output reg  [2:0]              done,         // response (pulse)
-    output reg  [63:0]             rdata,
-    output reg                     err,
+    output wire [2:0]              done,         // response (pulse)
+    output wire [63:0]             rdata,
+    output wire                    err,
     // AXI4 master
     output wire [ID_WIDTH-1:0]     m_axi_awid,
     output reg  [ADDR_WIDTH-1:0]   m_axi_awaddr,
@@ -40,14 +43,14 @@ module dma_iommu_mem #(
     input  wire                    m_axi_bvalid,
     output wire                    m_axi_bready,
     output wire [ID_WIDTH-1:0]     m_axi_arid,
-    output reg  [ADDR_WIDTH-1:0]   m_axi_araddr,
+    output wire [ADDR_WIDTH-1:0]   m_axi_araddr,
     output wire [7:0]              m_axi_arlen,
     output wire [2:0]              m_axi_arsize,
     output wire [1:0]              m_axi_arburst,
     output wire                    m_axi_arlock,
     output wire [3:0]              m_axi_arcache,
     output wire [2:0]              m_axi_arprot,
-    output reg                     m_axi_arvalid,
+    output wire                    m_axi_arvalid,
     input  wire                    m_axi_arready,
     input  wire [ID_WIDTH-1:0]     m_axi_rid,
     input  wire [DATA_WIDTH-1:0]   m_axi_rdata,
@@ -75,60 +78,64 @@ module dma_iommu_mem #(
     assign m_axi_arprot = 3'b000;
     assign m_axi_wlast = 1'b1;
 
-    reg        busy;
+    reg        busy;                      // waiting for a response
     reg  [2:0] who;                       // one-hot requester being served
     reg  [OFF_W-1:0] lane;                // byte offset of the 8 bytes in the beat
+    reg        held;                      // an AR is presented and not yet taken
+    reg  [2:0] held_who;
     wire [2:0] pick = req[0] ? 3'b001 : req[1] ? 3'b010 : req[2] ? 3'b100 : 3'b000;
-    wire [1:0] pick_i = req[0] ? 2'd0 : req[1] ? 2'd1 : 2'd2;
-    assign ack = busy ? 3'b000 : pick;
+    // an AR on the bus keeps its requester (and payload) until the handshake
+    wire [2:0] cur = held ? held_who : pick;
+    wire [1:0] cur_i = cur[0] ? 2'd0 : cur[1] ? 2'd1 : 2'd2;
+    wire       cur_we = req_we[cur_i];
 
-    wire [63:0] p_addr  = req_addr[pick_i*64 +: 64];
-    wire [63:0] p_wdata = req_wdata[pick_i*64 +: 64];
-    wire [7:0]  p_wstrb = req_wstrb[pick_i*8 +: 8];
-    wire [OFF_W-1:0] p_lane = p_addr[OFF_W-1:0] & ~{{(OFF_W-3){1'b0}}, 3'b111};
+    wire [63:0] c_addr  = req_addr[cur_i*64 +: 64];
+    wire [63:0] c_wdata = req_wdata[cur_i*64 +: 64];
+    wire [7:0]  c_wstrb = req_wstrb[cur_i*8 +: 8];
+    wire [OFF_W-1:0] c_lane = c_addr[OFF_W-1:0] & ~{{(OFF_W-3){1'b0}}, 3'b111};
+
+    assign m_axi_arvalid = !busy && (|cur) && !cur_we;
+    assign m_axi_araddr  = {c_addr[ADDR_WIDTH-1:3], 3'b000};
+    wire   ar_fire = m_axi_arvalid && m_axi_arready;
+    wire   w_start = !busy && (|cur) && cur_we && !held;
+    assign ack = ar_fire ? cur : (w_start ? cur : 3'b000);
 
     assign m_axi_rready = busy;
     assign m_axi_bready = busy;
     wire [DATA_WIDTH-1:0] r_shift = m_axi_rdata >> ({3'd0, lane} * 8);
+    wire r_done = busy && m_axi_rvalid;
+    wire b_done = busy && m_axi_bvalid;
+    assign done  = (r_done || b_done) ? who : 3'b000;
+    assign rdata = r_shift[63:0];
+    assign err   = r_done ? m_axi_rresp[1] : m_axi_bresp[1];
 
     always @(posedge clk) begin
         if (rst) begin
-            busy <= 1'b0; who <= 3'd0; lane <= {OFF_W{1'b0}};
-            done <= 3'd0; rdata <= 64'd0; err <= 1'b0;
-            m_axi_arvalid <= 1'b0; m_axi_araddr <= {ADDR_WIDTH{1'b0}};
+            busy <= 1'b0; who <= 3'd0; lane <= {OFF_W{1'b0}}; held <= 1'b0; held_who <= 3'd0;
             m_axi_awvalid <= 1'b0; m_axi_awaddr <= {ADDR_WIDTH{1'b0}};
             m_axi_wvalid <= 1'b0; m_axi_wdata <= {DATA_WIDTH{1'b0}}; m_axi_wstrb <= {NB{1'b0}};
         end else begin
-            done <= 3'd0;
-            if (!busy && |pick) begin
+            held     <= m_axi_arvalid && !m_axi_arready;
+            held_who <= cur;
+            if (ar_fire) begin
                 busy <= 1'b1;
-                who  <= pick;
-                lane <= p_lane;
-                if (req_we[pick_i]) begin
-                    m_axi_awvalid <= 1'b1;
-                    m_axi_awaddr  <= {p_addr[ADDR_WIDTH-1:3], 3'b000};
-                    m_axi_wvalid  <= 1'b1;
-                    m_axi_wdata   <= {{(DATA_WIDTH-64){1'b0}}, p_wdata} << ({3'd0, p_lane} * 8);
-                    m_axi_wstrb   <= {{(NB-8){1'b0}}, p_wstrb} << p_lane;
-                end else begin
-                    m_axi_arvalid <= 1'b1;
-                    m_axi_araddr  <= {p_addr[ADDR_WIDTH-1:3], 3'b000};
-                end
+                who  <= cur;
+                lane <= c_lane;
             end
-            if (m_axi_arvalid && m_axi_arready) m_axi_arvalid <= 1'b0;
+            if (w_start) begin
+                busy <= 1'b1;
+                who  <= cur;
+                lane <= c_lane;
+                m_axi_awvalid <= 1'b1;
+                m_axi_awaddr  <= {c_addr[ADDR_WIDTH-1:3], 3'b000};
+                m_axi_wvalid  <= 1'b1;
+                m_axi_wdata   <= {{(DATA_WIDTH-64){1'b0}}, c_wdata} << ({3'd0, c_lane} * 8);
+                m_axi_wstrb   <= {{(NB-8){1'b0}}, c_wstrb} << c_lane;
+            end
             if (m_axi_awvalid && m_axi_awready) m_axi_awvalid <= 1'b0;
             if (m_axi_wvalid && m_axi_wready)   m_axi_wvalid  <= 1'b0;
-            if (busy && m_axi_rvalid) begin
-                busy  <= 1'b0;
-                done  <= who;
-                rdata <= r_shift[63:0];
-                err   <= m_axi_rresp[1];
-            end
-            if (busy && m_axi_bvalid) begin
-                busy  <= 1'b0;
-                done  <= who;
-                err   <= m_axi_bresp[1];
-            end
+            if (r_done || b_done)
+                busy <= 1'b0;
         end
     end
     // SLVERR and DECERR are both "a memory fault" here; one beat, one ID
