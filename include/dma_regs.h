@@ -31,7 +31,7 @@
 #define DMA_CH_ERR_DESC_LO  0x018u  /* RO: Address of the descriptor that caused the last error, bits 31:0 */
 #define DMA_CH_ERR_DESC_HI  0x01Cu  /* RO: Address of the descriptor that caused the last error, bits 63:32 */
 #define DMA_CH_DOORBELL     0x020u  /* WO: Doorbell: any write (whatever the data and strobes) rings it (a one-cycle pulse to the front end); reads return 0 */
-#define DMA_CH_COMPLETED    0x024u  /* RO: Descriptors completed since the last channel reset */
+#define DMA_CH_COMPLETED    0x024u  /* RO: Descriptors completed since the last channel reset (status written back, with or without a data error) */
 #define DMA_CH_IRQ_STATUS   0x028u  /* W1C: Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}) */
 
 /* DMA_ID fields */

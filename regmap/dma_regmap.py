@@ -91,7 +91,7 @@ GLOBAL_REGS = [
 CHANNEL_REGS = [
     R("CTRL", 0x00, "RW", 0, "Channel control.", [
         F("RUN", 0, 0, "RW", 0,
-          "1 = run; 0 = stop after the descriptors already started (state STOPPING, then HALTED or IDLE)"),
+          "1 = run (an IDLE channel starts at once, also right after a reset); 0 = stop: no new descriptor starts, those already started finish (state STOPPING, then IDLE, or HALTED after an error)"),
         F("RESET", 1, 1, "WO", 0,
           "write 1 to reset the channel (a one-cycle pulse to the front end; also clears IRQ_STATUS); "
           "self-clearing, reads 0. The other CTRL bits of the same write are stored as written"),
@@ -112,12 +112,13 @@ CHANNEL_REGS = [
         F("STATE", 1, 0, "RO", 0, "channel state (state code table)"),
         F("WAITING", 2, 2, "RO", 0,
           "running, at the end of its descriptor chain, waiting for a doorbell"),
-        F("ERR_CODE", 11, 8, "RO", 0, "error code of the last error (error code table)"),
+        F("ERR_CODE", 11, 8, "RO", 0, "code of the first error since the last channel reset (error code table)"),
     ]),
     R("CUR_DESC_LO", 0x10, "RW", 0,
       "Next descriptor address, bits 31:0. A write sets the address of the next descriptor "
-      "to start (only honoured while the channel is not RUNNING); a read returns the live value "
-      "from the front end: the next descriptor the channel will start.", [
+      "to start (only honoured while the channel is IDLE or HALTED); a read returns the live value "
+      "from the front end: the first descriptor not started yet, or, at the end of the chain, "
+      "the last descriptor's NEXT with bit 0 (EOC) set.", [
         F("ADDR", 31, 0, "RW", 0, "descriptor address bits 31:0 (64-byte aligned)"),
     ]),
     R("CUR_DESC_HI", 0x14, "RW", 0, "Next descriptor address, bits 63:32 (as CUR_DESC_LO).", [
@@ -134,14 +135,14 @@ CHANNEL_REGS = [
       "front end); reads return 0.", [
         F("RING", 31, 0, "WO", 0, "any value"),
     ]),
-    R("COMPLETED", 0x24, "RO", 0, "Descriptors completed since the last channel reset.", [
+    R("COMPLETED", 0x24, "RO", 0, "Descriptors completed since the last channel reset (status written back, with or without a data error).", [
         F("COUNT", 31, 0, "RO", 0, "completed descriptors (wraps)"),
     ]),
     R("IRQ_STATUS", 0x28, "W1C", 0,
       "Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}).", [
         F("DONE", 0, 0, "W1C", 0, "descriptor completion (after coalescing)"),
         F("ERR", 1, 1, "W1C", 0, "an error stopped the channel (see STATUS.ERR_CODE, ERR_DESC)"),
-        F("IDLE", 2, 2, "W1C", 0, "the channel became idle or halted"),
+        F("IDLE", 2, 2, "W1C", 0, "the channel reached the end of its chain (STATUS.WAITING) or a stop finished (state IDLE)"),
     ]),
 ]
 

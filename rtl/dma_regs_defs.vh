@@ -35,7 +35,7 @@ localparam [11:0]   DMA_CH_CUR_DESC_HI  = 12'h014;  // RW: Next descriptor addre
 localparam [11:0]   DMA_CH_ERR_DESC_LO  = 12'h018;  // RO: Address of the descriptor that caused the last error, bits 31:0
 localparam [11:0]   DMA_CH_ERR_DESC_HI  = 12'h01C;  // RO: Address of the descriptor that caused the last error, bits 63:32
 localparam [11:0]   DMA_CH_DOORBELL     = 12'h020;  // WO: Doorbell: any write (whatever the data and strobes) rings it (a one-cycle pulse to the front end); reads return 0
-localparam [11:0]   DMA_CH_COMPLETED    = 12'h024;  // RO: Descriptors completed since the last channel reset
+localparam [11:0]   DMA_CH_COMPLETED    = 12'h024;  // RO: Descriptors completed since the last channel reset (status written back, with or without a data error)
 localparam [11:0]   DMA_CH_IRQ_STATUS   = 12'h028;  // W1C: Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE})
 
 // DMA_ID fields

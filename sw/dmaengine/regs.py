@@ -34,7 +34,7 @@ DMA_CH_CUR_DESC_HI  = 0x014  # RW: Next descriptor address, bits 63:32 (as CUR_D
 DMA_CH_ERR_DESC_LO  = 0x018  # RO: Address of the descriptor that caused the last error, bits 31:0
 DMA_CH_ERR_DESC_HI  = 0x01C  # RO: Address of the descriptor that caused the last error, bits 63:32
 DMA_CH_DOORBELL     = 0x020  # WO: Doorbell: any write (whatever the data and strobes) rings it (a one-cycle pulse to the front end); reads return 0
-DMA_CH_COMPLETED    = 0x024  # RO: Descriptors completed since the last channel reset
+DMA_CH_COMPLETED    = 0x024  # RO: Descriptors completed since the last channel reset (status written back, with or without a data error)
 DMA_CH_IRQ_STATUS   = 0x028  # W1C: Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE})
 
 # DMA_ID fields
