@@ -10,6 +10,7 @@ the device's register window; offsets are added to it.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -189,17 +190,29 @@ class AsyncTransportAdapter:
 class AxiLiteTransport:
     """An ``AsyncRegisterTransport`` over a cocotbext-axi ``AxiLiteMaster``
     (anything with ``async read(addr, length)`` returning ``.data`` bytes and
-    ``async write(addr, data)``)."""
+    ``async write(addr, data)``; a ``.resp`` on the result is checked).
+
+    A response other than OKAY (SLVERR, DECERR) raises ``OSError(EIO)``: a
+    register access that failed must not look like one that read zero."""
 
     def __init__(self, master: Any):
         self.master = master
 
+    @staticmethod
+    def _check_resp(kind: str, addr: int, response: Any) -> None:
+        resp = int(getattr(response, "resp", 0) or 0)
+        if resp:
+            name = {2: "SLVERR", 3: "DECERR"}.get(resp, str(resp))
+            raise OSError(errno.EIO, f"bus_space {kind} at {addr:#x}: {name} response")
+
     async def read(self, addr: int, width: int) -> int:
         response = await self.master.read(addr, width)
+        self._check_resp("read", addr, response)
         return int.from_bytes(bytes(response.data), "little")
 
     async def write(self, addr: int, width: int, value: int) -> None:
-        await self.master.write(addr, value.to_bytes(width, "little"))
+        response = await self.master.write(addr, value.to_bytes(width, "little"))
+        self._check_resp("write", addr, response)
 
 
 def bus_space_read_1(tag: BusSpace, handle: int, offset: int) -> int:

@@ -1,6 +1,7 @@
 """System-level bench: dma_engine + busdma platform + the driver, glued for cocotb.
 
     sysenv = SystemEnv(dut, platform="bounce")        # or "iommu" (Python IOMMU model)
+    sysenv = SystemEnv(dut, platform="iommu_rtl")     # dut = dma_top: the RTL IOMMU translates
     await sysenv.start()
     drv = await sysenv.attach_driver(use_irq=True)    # starts the interrupt service task
     ...
@@ -14,6 +15,13 @@
 - AddressMonitor: every AR/AW burst on both ports, checked against a window.
 - Stream models: StorageSink (m_axis, records blocks), StreamSource (s_axis, storage
   blocks or NIC packets).
+
+dma_top ("iommu_rtl"): one memory port m_axi (data and descriptors, physical addresses
+after translation) and m_axi_tw (the IOMMU's tables and queues), both AxiMemory models
+over the platform memory. busdma's IommuPlatform programs the RTL IOMMU through
+AsyncIommuHw (register writes queued in order to the AXI4-Lite bus_space at 0x1000);
+the test bench adds a fault queue (IommuFaultQueue). MappedPagesMonitor checks that every
+burst on m_axi lies in pages busdma had mapped (loaded buffers, rings) at that time.
 """
 from __future__ import annotations
 
@@ -35,6 +43,7 @@ from dmatb.memory import AxiMemory
 
 CLK_NS = 10
 GiB = 1 << 30
+IOMMU_BASE = 0x1000          # dma_top: the IOMMU's register page on the AXI4-Lite port
 
 
 class BusError(OSError):
@@ -99,6 +108,183 @@ class AddressMonitor:
         assert not self.violations, "\n".join(self.violations[:10])
 
 
+class AsyncIommuHw:
+    """busdma's IommuHw (write_reg/read_reg, synchronous) over the asynchronous AXI4-Lite
+    bus_space: writes are queued and performed in call order by a cocotb task, as the
+    IommuPlatform allows (it observes completions in memory, never by reading registers).
+
+    64-bit registers are written high word first, then low (the low half of ddtp holds
+    the mode, so the table pointer is complete before the mode takes effect).
+    read_reg is only used by busdma when the command queue is full; the platform is
+    built with a queue large enough that this never happens, so it raises."""
+
+    def __init__(self, bst, handle: int = IOMMU_BASE):
+        from cocotb.triggers import Event
+
+        self.bst = bst
+        self.handle = handle
+        self.pending: list[tuple[int, int, int]] = []
+        self.writes = 0
+        self._wake = Event()
+        self._task = None
+
+    def write_reg(self, offset: int, value: int, size: int) -> None:
+        self.pending.append((offset, value, size))
+        self._wake.set()
+
+    def read_reg(self, offset: int, size: int) -> int:
+        raise busdma.BusDmaPanic(f"synchronous IOMMU register read at {offset:#x} over an "
+                                 f"asynchronous bus (command queue full?)")
+
+    def start(self):
+        if self._task is None:
+            self._task = cocotb.start_soon(self._run())
+
+    async def _run(self):
+        while True:
+            while not self.pending:
+                self._wake.clear()
+                await self._wake.wait()
+            offset, value, size = self.pending[0]
+            if size == 8:
+                await self.bst.write_4(self.handle, offset + 4, value >> 32)
+                await self.bst.write_4(self.handle, offset, value & 0xFFFFFFFF)
+            else:
+                await self.bst.write(size, self.handle, offset, value)
+            self.writes += 1
+            self.pending.pop(0)
+
+    async def flush(self, clk):
+        """Wait until every queued write has been performed."""
+        while self.pending:
+            await RisingEdge(clk)
+
+    async def rd32(self, offset: int) -> int:
+        return await self.bst.read_4(self.handle, offset)
+
+    async def rd64(self, offset: int) -> int:
+        lo = await self.rd32(offset)
+        return lo | (await self.rd32(offset + 4)) << 32
+
+
+class IommuFaultQueue:
+    """The fault queue, which busdma's IommuPlatform does not set up: a page of the
+    platform's memory, fqb/fqcsr programmed through the same AsyncIommuHw queue.
+    `records()` reads fqt, decodes the new records and advances fqh."""
+
+    REG_FQB, REG_FQH, REG_FQT, REG_FQCSR = 0x28, 0x30, 0x34, 0x4C
+
+    def __init__(self, platform, hw: AsyncIommuHw, log2_entries: int = 7):
+        self.memory = platform.memory
+        self.hw = hw
+        self.entries = 1 << log2_entries
+        self.base = self.memory.allocator.alloc_contig(self.entries * 32, alignment=4096)
+        self.memory.write(self.base, bytes(self.entries * 32))
+        self.head = 0
+        self.seen = []
+        hw.write_reg(self.REG_FQB, (self.base >> 12) << 10 | (log2_entries - 1), 8)
+        hw.write_reg(self.REG_FQH, 0, 4)
+        hw.write_reg(self.REG_FQCSR, 0x3, 4)      # fqen, fie
+
+    async def records(self):
+        from dmatb.iommu_tables import FaultRecord
+
+        tail = await self.hw.rd32(self.REG_FQT)
+        out = []
+        while self.head != tail:
+            out.append(FaultRecord.unpack(self.memory.read(self.base + self.head * 32, 32)))
+            self.head = (self.head + 1) % self.entries
+        await self.hw.bst.write_4(self.hw.handle, self.REG_FQH, self.head)
+        self.seen += out
+        return out
+
+    async def csr(self) -> int:
+        return await self.hw.rd32(self.REG_FQCSR)
+
+
+class TrackedIommuPlatform(busdma.IommuPlatform):
+    """IommuPlatform that also records, per device, which physical pages are mapped
+    right now (reference counts), for MappedPagesMonitor."""
+
+    def __init__(self, *args, **kwargs):
+        from collections import Counter
+
+        self.mapped = {}          # device id -> Counter(physical page)
+        self._Counter = Counter
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _pages_of(dmamap):
+        out = []
+        for m in dmamap.md.mappings:
+            if not m.mapped:
+                continue
+            for index in range(m.npages):
+                voff = max(0, index * busdma.PAGE_SIZE - m.page_offset)
+                out.append(busdma.trunc_page(m.source.paddr(voff)))
+        return out
+
+    def md_load(self, tag, dmamap, sources, builder):
+        super().md_load(tag, dmamap, sources, builder)
+        self.mapped.setdefault(tag.device_id, self._Counter()).update(self._pages_of(dmamap))
+
+    def md_unload(self, tag, dmamap):
+        pages = self._pages_of(dmamap)
+        cnt = self.mapped.setdefault(tag.device_id, self._Counter())
+        cnt.subtract(pages)
+        for p in pages:
+            if cnt[p] <= 0:
+                del cnt[p]
+        super().md_unload(tag, dmamap)
+
+    def is_mapped(self, page: int) -> bool:
+        return any(page in c for c in self.mapped.values())
+
+
+class MappedPagesMonitor:
+    """Platform (b) on dma_top: every AR/AW burst the IOMMU emits on m_axi (physical
+    addresses) must lie inside pages busdma has mapped at that moment -- pages of loaded
+    buffers and the descriptor rings. A burst never crosses 4 KiB, so its first and last
+    byte decide."""
+
+    def __init__(self, name: str, mem: AxiMemory, platform: TrackedIommuPlatform):
+        self.name = name
+        self.platform = platform
+        self.bursts = 0
+        self.max_addr = 0
+        self.pages_seen = set()
+        self.violations: list[str] = []
+        self.log: list[tuple[str, int, int]] = []     # (kind, first, last) of every burst
+        for kind, chan in (("AR", mem.read_if.ar_channel), ("AW", mem.write_if.aw_channel)):
+            self._hook(kind, chan)
+
+    def _hook(self, kind, chan):
+        orig = chan.recv
+
+        async def recv():
+            t = await orig()
+            pre = kind.lower()
+            addr = int(getattr(t, f"{pre}addr"))
+            beats = int(getattr(t, f"{pre}len", 0)) + 1
+            size = 1 << int(getattr(t, f"{pre}size", 0))
+            last = (addr // size) * size + beats * size - 1
+            self.bursts += 1
+            self.max_addr = max(self.max_addr, last)
+            self.log.append((kind, addr, last))
+            for page in {addr & ~0xFFF, last & ~0xFFF}:
+                self.pages_seen.add(page)
+                if not self.platform.is_mapped(page):
+                    msg = (f"{self.name} {kind} burst {addr:#x}..{last:#x}: page {page:#x} "
+                           f"is not mapped by busdma")
+                    self.violations.append(msg)
+                    logging.getLogger("cocotb.addrmon").error(msg)
+            return t
+        chan.recv = recv
+
+    def assert_clean(self):
+        assert not self.violations, "\n".join(self.violations[:10])
+
+
 class StorageSink:
     """Storage-like device on m_axis: records every block (frame) it receives."""
 
@@ -136,37 +322,59 @@ class SystemEnv:
         self.regression_seed = int(os.environ.get("COCOTB_RANDOM_SEED", "0"))
         self.platform_name = platform
         self.dma_limit = dma_limit
+        self.is_top = hasattr(dut, "m_axi_tw_awvalid")      # dma_top: engine + IOMMU
+        if (platform == "iommu_rtl") != self.is_top:
+            raise ValueError(f"platform {platform!r} does not fit this top level")
+        clk, rst = dut.clk, dut.rst
+        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), clk, rst)
+        self.transport = CheckedAxiLiteTransport(self.axil)
+        self.bst = busdma.AsyncBusSpace(self.transport)
+        self.iommu_hw = None
+        self.fault_queue = None
         if platform == "bounce":
             self.platform = busdma.BouncePlatform(memory_size=memory_size, bounce_below=dma_limit,
                                                   max_bounce_pages=max_bounce_pages,
                                                   shuffle=True, seed=self.seed)
         elif platform == "iommu":
             self.platform = busdma.IommuPlatform(memory_size=memory_size, shuffle=True, seed=self.seed)
+        elif platform == "iommu_rtl":
+            # 512 commands: the queue never fills, so busdma never reads cqh (AsyncIommuHw)
+            self.iommu_hw = AsyncIommuHw(self.bst, IOMMU_BASE)
+            self.platform = TrackedIommuPlatform(memory_size=memory_size, hw=self.iommu_hw,
+                                                 cq_log2_entries=9, shuffle=True, seed=self.seed)
+            self.fault_queue = IommuFaultQueue(self.platform, self.iommu_hw)
         else:
             raise ValueError(platform)
         self.memory = self.platform.memory
         self.beat_bytes = len(dut.m_axi_wdata) // 8
         self.num_channels = len(dut.irq)
-        clk, rst = dut.clk, dut.rst
         self.mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi"), clk, rst, mem=self.memory.mem)
-        self.sg_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_sg"), clk, rst, mem=self.memory.mem)
-        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), clk, rst)
-        for bfm in (self.mem.write_if, self.mem.read_if, self.sg_mem.write_if, self.sg_mem.read_if,
+        if self.is_top:
+            self.sg_mem = None
+            self.tw_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_tw"), clk, rst, mem=self.memory.mem)
+            mems = (self.mem, self.tw_mem)
+        else:
+            self.sg_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_sg"), clk, rst, mem=self.memory.mem)
+            self.tw_mem = None
+            mems = (self.mem, self.sg_mem)
+        for bfm in (mems[0].write_if, mems[0].read_if, mems[1].write_if, mems[1].read_if,
                     self.axil.write_if, self.axil.read_if):
             bfm.log.setLevel(logging.WARNING)
-        self.transport = CheckedAxiLiteTransport(self.axil)
-        self.bst = busdma.AsyncBusSpace(self.transport)
         self.sink = StorageSink(dut, clk, rst)
         self.source = StreamSource(dut, clk, rst)
         if platform == "iommu":
             self._translate_memories()
         window = dma_limit
-        self.monitors = [AddressMonitor("m_axi", self.mem, window, self.beat_bytes),
-                         AddressMonitor("m_axi_sg", self.sg_mem, window, self.beat_bytes)]
+        if self.is_top:
+            self.monitors = [MappedPagesMonitor("m_axi", self.mem, self.platform)]
+        else:
+            self.monitors = [AddressMonitor("m_axi", self.mem, window, self.beat_bytes),
+                             AddressMonitor("m_axi_sg", self.sg_mem, window, self.beat_bytes)]
         self.checkers = []
         if checkers:
+            second = "m_axi_tw" if self.is_top else "m_axi_sg"
             self.checkers = [
-                AxiChecker(dut, "m_axi", clk, rst), AxiChecker(dut, "m_axi_sg", clk, rst),
+                AxiChecker(dut, "m_axi", clk, rst), AxiChecker(dut, second, clk, rst),
                 AxiLiteChecker(dut, "s_axil", clk, rst),
                 AxiStreamChecker(dut, "m_axis", clk, rst), AxiStreamChecker(dut, "s_axis", clk, rst),
             ]
@@ -205,6 +413,10 @@ class SystemEnv:
         dut.rst.value = 0
         await RisingEdge(dut.clk)
         self.start_time = get_sim_time("ns")
+        if self.iommu_hw is not None:
+            # the platform's set-up writes (ddtp 1LVL, cqb, cqt, cqcsr, fqb, fqcsr)
+            self.iommu_hw.start()
+            await self.iommu_hw.flush(dut.clk)
 
     def cycles(self) -> int:
         return int((get_sim_time("ns") - self.start_time) // CLK_NS)
@@ -218,7 +430,7 @@ class SystemEnv:
             await self.dut.irq.value_change
 
     def parent_for(self, channel: int):
-        if self.platform_name == "iommu":
+        if self.platform_name == "iommu":      # iommu_rtl: device id = channel (AxUSER)
             return self.platform.bus_get_dma_tag(0)   # see _translate_memories
         return self.platform.bus_get_dma_tag(channel)
 
@@ -239,9 +451,17 @@ class SystemEnv:
 
     def bus_stats(self) -> dict:
         s = {}
-        for name, m in (("m_axi", self.mem), ("m_axi_sg", self.sg_mem)):
-            s[name] = dict(m.stats)
+        for name, m in (("m_axi", self.mem), ("m_axi_sg", self.sg_mem), ("m_axi_tw", self.tw_mem)):
+            if m is not None:
+                s[name] = dict(m.stats)
         return s
+
+    async def iommu_counters(self) -> dict:
+        """dma_top: the IOMMU's custom 64-bit counters (translations, IOTLB hits and
+        misses, walk cycles)."""
+        hw = self.iommu_hw
+        return {"translations": await hw.rd64(0x2B0), "iotlb_hits": await hw.rd64(0x2B8),
+                "iotlb_misses": await hw.rd64(0x2C0), "walk_cycles": await hw.rd64(0x2C8)}
 
     def finish(self):
         for mon in self.monitors:
