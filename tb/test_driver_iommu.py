@@ -189,18 +189,21 @@ async def forged_descriptors_fault(dut):
     env, drv = await setup(dut)
     w = Workload(env, drv)
 
-    # device 0's private buffer: a large mapping, so its last page lies above every
-    # IOVA the other channels use
+    # device 0's private buffer, loaded through a tag of device 0 with 16 MiB alignment:
+    # its IOVA lies far above every IOVA the other channels' requests use, so no load
+    # of channel 1 can map that IOVA while the forged request waits in the ring
     ch0 = drv.channels[0]
-    private = env.alloc_buffer(48 * 4096, high=True)
+    private = env.alloc_buffer(8 * 4096, high=True)
     private_img = env.rng.randbytes(len(private))
     private.write(0, private_img)
-    pmap = busdma.bus_dmamap_create(ch0.data_tag, 0)
+    ptag = busdma.bus_dma_tag_create(ch0.parent, 1 << 24, 0, drv.lowaddr, busdma.BUS_SPACE_MAXADDR,
+                                     None, None, len(private), 1, len(private), 0, None, None)
+    pmap = busdma.bus_dmamap_create(ptag, 0)
     segs = []
-    rc = busdma.bus_dmamap_load(ch0.data_tag, pmap, private, len(private),
+    rc = busdma.bus_dmamap_load(ptag, pmap, private, len(private),
                                 lambda a, s, n, e: segs.extend(s), None, busdma.BUS_DMA_NOWAIT)
-    assert rc == 0 and segs
-    target = segs[-1].ds_addr + segs[-1].ds_len - 4096          # its last page (IOVA)
+    assert rc == 0 and len(segs) == 1 and segs[0].ds_addr >= 1 << 24
+    target = segs[0].ds_addr + len(private) - 4096          # its last page (IOVA)
     assert pte_of(env, 0, target) & 1
 
     cases = [
@@ -245,8 +248,9 @@ async def forged_descriptors_fault(dut):
         state, _, err = await drv.channel_state(ch)
         assert err == 0 and state == R.DMA_STATE_RUNNING
     assert drv.stats.halts == len(cases)
-    busdma.bus_dmamap_unload(ch0.data_tag, pmap)
-    busdma.bus_dmamap_destroy(ch0.data_tag, pmap)
+    busdma.bus_dmamap_unload(ptag, pmap)
+    busdma.bus_dmamap_destroy(ptag, pmap)
+    busdma.bus_dma_tag_destroy(ptag)
     await settle_invalidations(env)
     assert await env.fault_queue.records() == []
     env.finish()
@@ -283,11 +287,15 @@ async def use_after_unload_faults(dut):
                 return [(s, d, nn) for (s, _, nn) in req.pieces]
         raise AssertionError("every stale IOVA was reused")
     forge(drv, bad, rewrite)
-    follow = [w.request("m2m", ch, n) for n in (500, 5000)]
-    for r in [bad] + follow:
-        await drv.submit(r)
+    # nothing else is loaded on this device until the forged request is done (a new
+    # load could legitimately map the stale IOVA again)
+    await drv.submit(bad)
     await drv.drain()
     assert bad.status == R.DMA_ERR_WR_SLVERR, bad.status
+    follow = [w.request("m2m", ch, n) for n in (500, 5000)]
+    for r in follow:
+        await drv.submit(r)
+    await drv.drain()
     assert not w.failures, w.failures
     d = chosen[0]
     recs = await expect_faults(env, ch, CAUSE_WRITE_PAGE, TTYP_WRITE, d & ~0xFFF, d + 64)
