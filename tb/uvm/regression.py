@@ -14,6 +14,8 @@ from pyuvm import ConfigDB, uvm_test
 
 class RegressionTest(uvm_test):
     require_full_coverage = True     # every required coverage bin must be hit
+    platform = "bounce"              # "iommu_rtl": dma_top, busdma IommuPlatform on the RTL IOMMU
+    default_requests = 1000
 
     def build_phase(self):
         from uvm.env import DmaEnv, SysHolder
@@ -30,11 +32,11 @@ class RegressionTest(uvm_test):
 
         self.raise_objection()
         dut = cocotb.top
-        sysenv = SystemEnv(dut, "bounce")
+        sysenv = SystemEnv(dut, self.platform)
         await sysenv.start()
         drv = await sysenv.attach_driver(use_irq=True)
         self.holder.sysenv, self.holder.driver = sysenv, drv
-        requests = int(os.environ.get("REQUESTS", "1000"))
+        requests = int(os.environ.get("REQUESTS", str(self.default_requests)))
         seed = sysenv.seed
         self.logger.info("seed %d (replay: RANDOM_SEED=%d), %d requests", seed,
                          sysenv.regression_seed, requests)
@@ -43,6 +45,25 @@ class RegressionTest(uvm_test):
         await FaultSeq("faults", seed=seed + 1).start(seqr)
         await drv.drain()
         await ClockCycles(dut.clk, 50)
+        self.iommu = None
+        if sysenv.iommu_hw is not None:
+            # strict invalidations all completed, IOMMU counters, fault queue
+            for _ in range(1000):
+                await sysenv.iommu_hw.flush(dut.clk)
+                sysenv.platform.poll()
+                if not sysenv.platform.stats().pending_invalidations:
+                    break
+                await ClockCycles(dut.clk, 20)
+            self.iommu = await sysenv.iommu_counters()
+            self.iommu["fault_records"] = len(await sysenv.fault_queue.records())
+            cov = self.env.coverage
+            cov._declare("IOTLB", "hit")
+            cov._declare("IOTLB", "miss (Sv39 walk)")
+            # the RTL's hit counter also counts the re-lookup after a walk (hits ==
+            # translations), so first-lookup hits are translations - misses
+            cov.bins["IOTLB"]["hit"][0] = self.iommu["translations"] - self.iommu["iotlb_misses"]
+            cov.bins["IOTLB"]["miss (Sv39 walk)"][0] = self.iommu["iotlb_misses"]
+            del cov.bins["IOTLB"]["hit/miss: n/a (no IOMMU RTL yet)"]
         self.sysenv, self.drv = sysenv, drv
         self.cycles = sysenv.cycles()
         self.drop_objection()
@@ -51,14 +72,22 @@ class RegressionTest(uvm_test):
         sysenv, drv = self.sysenv, self.drv
         sb, cov = self.env.scoreboard, self.env.coverage
         sb.check_blocks(sysenv.sink.collect(), self.env.agent.driver.m2s_expected)
-        bounce = sysenv.platform.stats()
+        pstats = sysenv.platform.stats()
+        if self.iommu is None:
+            platform_line = (f" bounced bytes {pstats.bounced_bytes}, deferred loads "
+                             f"{drv.stats.deferred_loads}")
+        else:
+            c = self.iommu
+            platform_line = (f" IOMMU: {c['translations']} translations, IOTLB {c['iotlb_hits']} hits / "
+                             f"{c['iotlb_misses']} misses, {c['walk_cycles']} walk cycles, "
+                             f"{pstats.commands_submitted} commands, {c['fault_records']} fault records")
         lines = [
             "=" * 60,
             f" pyuvm regression: seed {sysenv.seed} (replay: RANDOM_SEED={sysenv.regression_seed})",
             f" requests {self.env.agent.driver.issued}, checked {sb.checked}, mismatches {len(sb.mismatches)}",
             f" bytes {sb.bytes}, cycles {self.cycles}, descriptors {drv.stats.descriptors}",
             f" halts {drv.stats.halts}, resubmitted {drv.stats.resubmitted}, errors {drv.stats.errors}",
-            f" bounced bytes {bounce.bounced_bytes}, deferred loads {drv.stats.deferred_loads}",
+            platform_line,
             f" address monitors: " + ", ".join(f"{m.name} {m.bursts} bursts max {m.max_addr:#x}"
                                                for m in sysenv.monitors),
             "=" * 60,
@@ -74,8 +103,8 @@ class RegressionTest(uvm_test):
                 "seed": sysenv.regression_seed, "requests": self.env.agent.driver.issued,
                 "completed": drv.stats.completed, "failed": drv.stats.failed,
                 "bytes": drv.stats.bytes, "cycles": self.cycles, "descriptors": drv.stats.descriptors,
-                "beat_bytes": sysenv.beat_bytes, "bus": bus, "bounced_bytes": bounce.bounced_bytes,
-                "bounce_syncs": bounce.total_bounced, "errors": {str(k): v for k, v in drv.stats.errors.items()},
+                "beat_bytes": sysenv.beat_bytes, "bus": bus, "bounced_bytes": getattr(pstats, "bounced_bytes", 0),
+                "bounce_syncs": getattr(pstats, "total_bounced", 0), "errors": {str(k): v for k, v in drv.stats.errors.items()},
                 "halts": drv.stats.halts, "resubmitted": drv.stats.resubmitted,
                 "interrupts": drv.stats.interrupts, "mismatches": len(sb.mismatches),
                 "coverage": cov.report(), "max_addr": max(m.max_addr for m in sysenv.monitors),
@@ -84,4 +113,8 @@ class RegressionTest(uvm_test):
         assert not sb.mismatches, "\n".join(sb.mismatches[:20])
         missing = cov.missing() if self.require_full_coverage else []
         assert not missing, f"coverage holes: {missing}"
+        if self.iommu is not None:
+            assert self.iommu["translations"] > self.iommu["iotlb_misses"] > 0, self.iommu
+            assert self.iommu["fault_records"] == 0, "memory errors must not be IOMMU faults"
+            assert not pstats.pending_invalidations, pstats
         sysenv.finish()

@@ -11,7 +11,7 @@
   memory: AxiMemory models over busdma's PhysicalMemory mmap (`mem=platform.memory.mem`),
   so what the CPU (driver, busdma bounce copies) writes the device reads.
 - Registers: busdma.AsyncBusSpace over a cocotbext-axi AxiLiteMaster
-  (CheckedAxiLiteTransport: busdma's AxiLiteTransport ignores RRESP/BRESP).
+  (CheckedAxiLiteTransport: raises on SLVERR/DECERR and counts accesses).
 - AddressMonitor: every AR/AW burst on both ports, checked against a window.
 - Stream models: StorageSink (m_axis, records blocks), StreamSource (s_axis, storage
   blocks or NIC packets).
