@@ -264,7 +264,8 @@ module dma_iommu_xlate #(
     assign s_axi_awready = take && sel_w;
 
     assign ev_translate  = do_pass && (mode == MODE_1LVL);
-    assign ev_hit        = do_pass && pass_tlb;
+    reg  walked;          // the waiting request needed a walk: its final lookup is no hit
+    assign ev_hit        = do_pass && pass_tlb && !walked;
     assign ev_miss       = idle && q_valid && need_ptw;
     assign ev_walk_cycle = (st == S_PTW);
 
@@ -436,6 +437,7 @@ module dma_iommu_xlate #(
             walk_req      <= 1'b0;
             walk_addr     <= 64'd0;
             walk_fault    <= 1'b0;
+            walked        <= 1'b0;
             walk_cause    <= 12'd0;
             walk_cause_dc <= 1'b0;
             dc_word       <= 2'd0;
@@ -472,6 +474,7 @@ module dma_iommu_xlate #(
                     if (take) begin
                         turn_w     <= !sel_w;
                         walk_fault <= 1'b0;
+                        walked     <= 1'b0;
                         if (do_fault && report_now) begin
                             flt_valid <= 1'b1;
                             flt_cause <= cause_now;
@@ -490,6 +493,7 @@ module dma_iommu_xlate #(
                                    + {{(64-USER_WIDTH-5){1'b0}}, q_did, 5'd0};
                     end else if (q_valid && need_ptw) begin
                         st        <= S_PTW;
+                        walked    <= 1'b1;
                         use_w     <= sel_w;
                         w_did     <= q_did;
                         w_vpn     <= q_vpn;

@@ -182,14 +182,15 @@ async def random_mappings(dut):
         want, cause = t.walk(roots[did], iova + off, True)
         assert cause is None and want == pa_base + off
         await expect_ok(env, did, iova + off, pa_base + off, env.rng.choice([8, 64, 300]))
+    # every translated request either hit at once or needed exactly one walk
+    translated, hits, misses = await env.rd64(0x2B0), await env.rd64(0x2B8), await env.rd64(0x2C0)
+    assert translated == hits + misses and misses >= len(cases) and hits > 0, (translated, hits, misses)
     # an address nobody mapped, and a mapped IOVA seen from a device without it
     await expect_fault(env, 0, 0x7F_FFFF_0000, False, CAUSE_READ_PAGE)
     did, iova, _, _ = cases[0]
     other = (did + 1) % 4
     if t.walk(roots[other], iova, False)[1] is not None:
         await expect_fault(env, other, iova, False, CAUSE_READ_PAGE)
-    hits, misses = await env.rd64(0x2B8), await env.rd64(0x2C0)
-    assert hits > 0 and misses > 0
     env.check()
 
 
