@@ -42,7 +42,12 @@ lint:
 	  verilator --lint-only -Wall -Irtl $(RTL) --top-module $$top; \
 	done; echo "lint: $(words $(RTL_TOPS)) modules, 0 warnings"
 
-bench: check-tools $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	@$(VPY) -m pip install --quiet -e '.[sim,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: check-tools $(BENCH_STAMP)
 	@$(VPY) bench/run_bench.py
 
 soak: check-tools $(STAMP)

@@ -5,6 +5,7 @@ targets, write bench/results/<block>.json ({"scenario", "bytes", "cycles",
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -42,6 +43,12 @@ BLOCKS = {
     }),
 }
 
+# utilization against transfer size, for the plot: (RTL top, parameters, cocotb module)
+SWEEPS = [
+    ("dma_datapath", {"DATA_WIDTH": 64, "MAX_BURST_LEN": 256}, "bench_sweep"),
+    ("dma_top", {"DATA_WIDTH": 64, "MAX_BURST_LEN": 256, "TLB_ENTRIES": 16}, "bench_iommu_sweep"),
+]
+
 
 def meets(record: dict, target) -> bool:
     if target is None:
@@ -52,17 +59,37 @@ def meets(record: dict, target) -> bool:
     return record["utilization"] >= target
 
 
+def run_records(top: str, params: dict, module: str) -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        run_cocotb(top, module, params, test_dir=BENCH, extra_env={"BENCH_OUT": str(out)},
+                   sim="icarus", waves=False, seed=1)
+        return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def sweep_plot() -> Path | None:
+    """Run the sweeps and plot utilization against size (bench/results/utilization.png)."""
+    records = [r for top, params, module in SWEEPS for r in run_records(top, params, module)]
+    (BENCH / "results" / "sweep.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    try:
+        from plot_utilization import plot
+    except ImportError:
+        return None
+    try:
+        return plot(records, BENCH / "results" / "utilization.png",
+                    title="Bus utilization against transfer size (DATA_WIDTH 64, bursts of 256)\n"
+                          "datapath alone; IOMMU series: whole engine, one descriptor, 4 KiB pages")
+    except ImportError:       # matplotlib is in the `synth` extra
+        return None
+
+
 def main() -> int:
     (BENCH / "results").mkdir(exist_ok=True)
     rows, missed, all_records = [], [], []
     files: dict[str, list] = {}
     for block_run, (top, params, module, targets) in BLOCKS.items():
         block = block_run.split(":")[0]
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "out.json"
-            run_cocotb(top, module, params, test_dir=BENCH, extra_env={"BENCH_OUT": str(out)},
-                       sim="icarus", waves=False, seed=1)
-            results = [json.loads(line) for line in out.read_text().splitlines()]
+        results = run_records(top, params, module)
         files.setdefault(block, []).extend(results)
         for r in results:
             all_records.append((block, r))
@@ -90,8 +117,9 @@ def main() -> int:
     for block, r in extras:
         more = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("scenario", "bytes", "cycles", "utilization"))
         print(f"{block:<10} {r['scenario']:<20} {more}")
+    png = None if os.environ.get("BENCH_NO_SWEEP") else sweep_plot()
     print()
-    print("results: bench/results/*.json")
+    print("results: bench/results/*.json" + (f"; plot: {png.relative_to(ROOT)}" if png else ""))
     if missed:
         print("targets missed: " + ", ".join(missed))
     return 0
