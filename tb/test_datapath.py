@@ -286,7 +286,7 @@ async def read_and_write_errors(dut):
     """SLVERR/DECERR on reads and writes: exact code, nothing written from bad data,
     the engine goes on with the next command."""
     from dmatb.datapath_env import (ERR_RD_DECERR, ERR_RD_SLVERR, ERR_WR_DECERR,
-                                    ERR_WR_SLVERR)
+                                    ERR_WR_SLVERR, Command)
 
     b = await make_bench(dut)
     mem = b.env.mem
@@ -296,7 +296,6 @@ async def read_and_write_errors(dut):
         for length, cut in ((1, 0), (64, 0), (3000, 1000), (9000, 4096)):
             src, data = b.src_with_data(length)
             dst = b.alloc_dst(length)
-            page = 0x1000
             if on == "read":
                 lo = (src + cut) & ~(b.n - 1)
                 err_range = (lo, (src + length + b.n) & ~(b.n - 1))
@@ -305,7 +304,6 @@ async def read_and_write_errors(dut):
                 err_range = (lo, (dst + length + b.n) & ~(b.n - 1))
             mem.inject_error(*err_range, kind=kind, on=on)
             tag = b.next_tag()
-            from dmatb.datapath_env import Command
             b.env.submit(Command(src, dst, length, tag=tag))
             st = (await b.env.wait_statuses(len(b.expects) + 1))[-1]
             assert (st.tag, st.error) == (tag, code), f"{on} {kind} len={length}: status {st}"
@@ -324,7 +322,6 @@ async def read_and_write_errors(dut):
     src, data = b.src_with_data(512, offset=0)
     mem.inject_error(src, src + 512, kind="slverr", on="read")
     b.m2m(300)
-    from dmatb.datapath_env import Command
     tag = b.next_tag()
     dst = b.alloc_dst(512)
     b.env.submit(Command(src, dst, 512, tag=tag))
