@@ -14,7 +14,8 @@ def round_page(addr: int) -> int:
 
 
 def powerof2(value: int) -> bool:
-    return value > 0 and value & (value - 1) == 0
+    """FreeBSD's ``powerof2(x)``, ``((((x)-1)&(x))==0)``: true for 0 as well."""
+    return value >= 0 and value & (value - 1) == 0
 
 
 # Address limits (64-bit bus_addr_t, as on amd64 and riscv64).

@@ -513,7 +513,7 @@ def bus_dma_tag_create(parent: DmaTag, alignment: int, boundary: int, lowaddr: i
                        lockfunc: LockFunc | None, lockfuncarg: Any) -> DmaTag:
     """Create a tag below ``parent`` (a tag, ultimately from ``bus_get_dma_tag``)."""
     parent = _check_tag(parent)
-    if not powerof2(alignment):
+    if alignment <= 0 or not powerof2(alignment):
         raise _einval("alignment must be a power of 2")
     if boundary != 0 and not powerof2(boundary):
         raise _einval("boundary must be 0 or a power of 2")
@@ -662,6 +662,8 @@ def bus_dmamap_load_uio(dmat: DmaTag, map: DmaMap, uio: Uio, callback2: Callback
         raise _einval("not a uio")
     if uio.uio_segflg != UIO_SYSSPACE:
         raise _einval("only UIO_SYSSPACE uios are supported")
+    if uio.uio_resid < 0:
+        raise _einval("uio_resid is negative")
     sources = []
     resid = uio.uio_resid
     for iov in uio.uio_iov:
