@@ -359,3 +359,47 @@ def test_dmamem_alloc_enomem(root):
     with pytest.raises(busdma.BusDmaError) as exc:
         busdma.bus_dmamem_alloc(tag, BUS_DMA_NOWAIT)
     assert exc.value.errno == errno.ENOMEM
+
+
+def test_filter_sees_only_window_addresses(plat, root):
+    seen = []
+
+    def filt(arg, paddr):
+        seen.append((arg, paddr))
+        return 0 if paddr < 0x1_8000_0000 else 1
+    tag = tag_create(root, lowaddr=BUS_SPACE_MAXADDR_32BIT, filtfunc=filt, filtfuncarg="f")
+    m = busdma.bus_dmamap_create(tag)
+    buf = plat.memory.buffer([0x1000_0000, 0x1_2000_0000, 0x1_9000_0000], 0x800, 0x2000)
+    segs = []
+    assert busdma.bus_dmamap_load(tag, m, buf, len(buf), lambda a, s, n, e: segs.extend(s),
+                                  None, 0) == 0
+    assert seen and all(arg == "f" and paddr > BUS_SPACE_MAXADDR_32BIT for arg, paddr in seen)
+    assert segs[0].ds_addr == 0x1000_0800                  # below the window: used as is
+    assert segs[1].ds_addr == 0x1_2000_0000                # accepted by the filter
+    assert segs[2].ds_addr + segs[2].ds_len - 1 <= BUS_SPACE_MAXADDR_32BIT   # bounced
+
+
+def test_iommu_deferral_and_misalignment():
+    plat = busdma.IommuPlatform(memory_size=1 << 32, iova_limit=0x10000 + 0x8000,
+                                guard_pages=0)
+    log = []
+    tag = plat.bus_get_dma_tag(5).create_child(
+        maxsize=0x4000, lockfunc=lambda a, op: log.append(op), lockfuncarg=None)
+    maps = [tag.create_map() for _ in range(3)]
+    bufs = [plat.memory.alloc_buffer(0x4000) for _ in range(3)]
+    rets = [m.load(b, 0x4000, lambda a, s, n, e: log.append((a, n, e)), i)
+            for i, (m, b) in enumerate(zip(maps, bufs))]
+    assert rets == [0, 0, errno.EINPROGRESS]
+    assert plat.stats().total_deferred == 1
+    extra = tag.create_map()
+    assert extra.load(plat.memory.alloc_buffer(0x10), 0x10,
+                      lambda a, s, n, e: log.append(("nw", e)), None,
+                      BUS_DMA_NOWAIT) == errno.ENOMEM
+    assert log[-1] == ("nw", errno.ENOMEM)
+    maps[0].unload()
+    plat.poll()
+    assert log[-3:] == [BUS_DMA_LOCK, (2, 1, 0), BUS_DMA_UNLOCK]
+    aligned = plat.bus_get_dma_tag(5).create_child(alignment=0x2000, maxsize=0x4000)
+    m = aligned.create_map()
+    einval(m.load, plat.memory.alloc_buffer(0x100, offset=0x80), 0x100, lambda *a: None)
+    assert not m.loaded
