@@ -95,34 +95,34 @@ def cell_counts(stat_json: Path, module: str | None = None) -> dict:
 
 
 def hier_totals(stat_json: Path, top: str) -> dict[str, dict]:
-    """Per-instance subtree cell counts of a non-flattened design: {instance path: counts}."""
+    """Per-instance subtree cell counts of a non-flattened design: {instance (module): counts}."""
     mods = json.loads(stat_json.read_text())["modules"]
-    design = json.loads((stat_json.parent / "ecp5_hier.json").read_text())["modules"]
+    cells = json.loads((stat_json.parent / "ecp5_hier.json").read_text())["modules"]
 
-    def key(name):
+    def skey(name):
         return name if name in mods else "\\" + name
 
     def total(mod):
-        counts = dict(mods[key(mod)]["num_cells_by_type"])
-        inst = {}
-        for cname, cell in design[mod.lstrip("\\")]["cells"].items():
-            t = cell["type"]
-            if t.lstrip("\\") in design and not t.startswith("$"):
-                sub, subinst = total(t.lstrip("\\"))
-                for k, v in sub.items():
-                    counts[k] = counts.get(k, 0) + v
-                counts.pop(t, None)
-                counts.pop("\\" + t.lstrip("\\"), None)
-                inst[cname] = (t.lstrip("\\"), sub)
-        return counts, inst
+        counts = {}
+        for t, n in mods[skey(mod)]["num_cells_by_type"].items():
+            sub = t if t in mods else ("\\" + t if "\\" + t in mods else None)
+            if sub is None:
+                counts[t] = counts.get(t, 0) + n
+            else:
+                for k, v in total(sub).items():
+                    counts[k] = counts.get(k, 0) + n * v
+        return counts
 
-    whole, inst = total(top)
+    whole = total(top)
     out = {"(total)": whole}
     own = dict(whole)
-    for cname, (t, sub) in inst.items():
-        out[f"{cname} ({t.split('$')[-1] if t.startswith('$paramod') else t})"] = sub
-        for k, v in sub.items():
-            own[k] -= v
+    for cname, cell in cells[top]["cells"].items():
+        t = cell["type"]
+        if t in mods or "\\" + t in mods:
+            sub = total(t)
+            out[f"{cname.lstrip(chr(92))} ({t.split(chr(92))[-1]})"] = sub
+            for k, v in sub.items():
+                own[k] = own.get(k, 0) - v
     out["(glue in top)"] = own
     return out
 
@@ -272,6 +272,7 @@ def synth_block(block, seeds: list[int], freq: float, pool: ThreadPoolExecutor) 
                                 and rec["lut4"] <= tgt.get("lut4", 10**9))
     if hier is not None:
         hier.result()
+        rec["seconds"]["yosys_ecp5_hier"] = round(hier.result(), 1)
         rec["shares"] = {k: {c: v.get(c, 0) for c in ("LUT4", "TRELLIS_FF", "CCU2C", "TRELLIS_DPR16X4", "DP16KD")}
                          for k, v in hier_totals(out / "ecp5_hier_stat.json", block.top).items()}
     return rec
@@ -352,12 +353,18 @@ def main() -> int:
     BUILD.mkdir(parents=True, exist_ok=True)
     print(f"[synth] {len(blocks)} block(s), {nseeds} seed(s), {jobs} job(s); {YOSYS}", flush=True)
     records = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for b in blocks:
-            records.append(synth_block(b, seeds, freq, pool))
-            r = records[-1]
-            print(f"[synth] {b.name}: LUT4 {r['lut4']} FF {r['ff']} Fmax {r['fmax_mhz_median']:.1f} MHz "
-                  f"({r['seconds']['wall']:.0f} s)", flush=True)
+    # every block runs at once (largest first) and queues its tool runs on one pool of
+    # `jobs` workers, so that the small blocks fill the cores while the large ones route
+    def one(b):
+        r = synth_block(b, seeds, freq, pool)
+        print(f"[synth] {b.name}: LUT4 {r['lut4']} FF {r['ff']} Fmax {r['fmax_mhz_median']:.1f} MHz "
+              f"({r['seconds']['wall']:.0f} s)", flush=True)
+        return r
+
+    big_first = sorted(blocks, key=lambda b: -len(b.params) - (10 if b.name in SHARES else 0))
+    with ThreadPoolExecutor(max_workers=jobs) as pool, ThreadPoolExecutor(max_workers=len(blocks)) as outer:
+        futs = {b.name: outer.submit(one, b) for b in big_first}
+        records = [futs[b.name].result() for b in blocks]
 
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     merged = {r["block"]: r for r in old}
