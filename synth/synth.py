@@ -292,7 +292,7 @@ def tool_version(tool: str) -> str:
     if tool not in _versions:
         r = subprocess.run([tool, "--version"], cwd=ROOT, capture_output=True, text=True)
         _versions[tool] = (r.stdout or r.stderr).strip().splitlines()[0] if (r.stdout or r.stderr) else "?"
-        _versions[tool] = re.sub(r" \(git sha1.*", "", _versions[tool])
+        _versions[tool] = re.sub(r" \(git sha1.*|^\".*?\" -- ", "", _versions[tool])
     return _versions[tool]
 
 
