@@ -33,6 +33,10 @@ BLOCKS = [
     Block("dma_regs",     "dma_regs",     {"NUM_CHANNELS": 4}, []),
     Block("dma_frontend", "dma_frontend", {"NUM_CHANNELS": 4, "DATA_WIDTH": 64, "ADDR_WIDTH": 64}, [FIFO_MEM]),
     Block("dma_engine",   "dma_engine",   {"NUM_CHANNELS": 4, "DATA_WIDTH": 64, "ADDR_WIDTH": 64, "MAX_BURST_LEN": 256}, [FIFO_MEM]),
+    # IOMMU (rtl/dma_iommu*.v): Yosys infers the IOTLB (t_*) and device-context cache (dc_*)
+    # arrays of dma_iommu_xlate as 16-entry memories; uncomment once their owner confirms them:
+    # Block("dma_iommu", "dma_iommu", {"TLB_ENTRIES": 16}, [FIFO_MEM, "xlate.t_*", "xlate.dc_*"]),
+    # Block("dma_top",   "dma_top",   {"NUM_CHANNELS": 4, "DATA_WIDTH": 64, "TLB_ENTRIES": 16}, [FIFO_MEM, "*.xlate.t_*", "*.xlate.dc_*"]),
 ]
 
 # Blocks whose area is broken down as shares of another block: {whole: [parts]}.
