@@ -11,7 +11,7 @@ mems        the memories Yosys may infer, as fnmatch patterns on the flattened
             any latch.  The only array in the RTL today is dma_fifo's `mem`.
 
 To add a block, add one line (e.g. the IOMMU once rtl/dma_iommu*.v lands):
-    Block("dma_iommu", "dma_iommu", {"IOTLB_ENTRIES": 16}, ["*.mem"]),
+    Block("dma_iommu", "dma_iommu", {"TLB_ENTRIES": 16}, ["*.mem"]),
 """
 from __future__ import annotations
 
