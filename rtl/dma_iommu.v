@@ -170,7 +170,7 @@ module dma_iommu #(
     );
 
     // invalidations and table/queue memory accesses
-    wire        inv_vma, inv_pscv, inv_av, inv_ddt, inv_dv, xlate_busy, xlate_drained;
+    wire        inv_vma, inv_pscv, inv_av, inv_ddt, inv_dv, xlate_busy, xlate_hold, xlate_drained;
     wire [19:0] inv_pscid;
     wire [26:0] inv_vpn;
     wire [23:0] inv_did;
@@ -194,7 +194,8 @@ module dma_iommu #(
     ) xlate (
         .clk(clk), .rst(rst), .mode(ddtp_mode), .ddt_ppn(ddtp_ppn),
         .inv_vma(inv_vma), .inv_pscv(inv_pscv), .inv_pscid(inv_pscid), .inv_av(inv_av), .inv_vpn(inv_vpn),
-        .inv_ddt(inv_ddt), .inv_dv(inv_dv), .inv_did(inv_did), .busy(xlate_busy), .drained(xlate_drained),
+        .inv_ddt(inv_ddt), .inv_dv(inv_dv), .inv_did(inv_did), .hold(xlate_hold), .busy(xlate_busy),
+        .drained(xlate_drained),
         .walk_req(walk_req), .walk_addr(walk_addr), .walk_ack(mem_ack[0]), .walk_resp(mem_done[0]),
         .walk_data(mem_rdata), .walk_err(mem_err),
         .flt_valid(flt_valid), .flt_ready(flt_ready), .flt_cause(flt_cause), .flt_ttyp(flt_ttyp),
@@ -279,7 +280,7 @@ module dma_iommu #(
         .set_cmd_ill(set_cmd_ill), .set_cqmf(set_cqmf), .set_fence_w_ip(set_fence_w_ip),
         .inv_vma(inv_vma), .inv_pscv(inv_pscv), .inv_pscid(inv_pscid), .inv_av(inv_av), .inv_vpn(inv_vpn),
         .inv_ddt(inv_ddt), .inv_dv(inv_dv), .inv_did(inv_did),
-        .xlate_busy(xlate_busy), .xlate_drained(xlate_drained),
+        .xlate_busy(xlate_busy), .xlate_hold(xlate_hold), .xlate_drained(xlate_drained),
         .mem_req(cq_req), .mem_we(cq_we), .mem_addr(cq_addr), .mem_wdata(cq_wdata), .mem_wstrb(cq_wstrb),
         .mem_ack(mem_ack[2]), .mem_done(mem_done[2]), .mem_rdata(mem_rdata), .mem_err(mem_err)
     );

@@ -32,6 +32,7 @@ module dma_iommu_cq (
     output reg         inv_dv,
     output reg  [23:0] inv_did,
     input  wire        xlate_busy,
+    output reg         xlate_hold,     // waiting for !xlate_busy: the unit takes no new request
     input  wire        xlate_drained,  // nothing forwarded is outstanding
     // memory accesses
     output reg         mem_req,
@@ -65,6 +66,14 @@ module dma_iommu_cq (
                  && (d1 == 64'd0);
 
     assign busy = (st != S_IDLE);
+    // an invalidation (or a fence) waits until no request is being translated; under
+    // steady traffic that needs the unit to stop taking requests for a few cycles. A
+    // fence with PR/PW waits for the forwarded requests too: it holds the unit only
+    // once they are done (the engine may need new writes to finish its reads).
+    // (registered: the unit's AxREADY comes from flip-flops)
+    always @(posedge clk)
+        xlate_hold <= !rst && ((st == S_EXEC && ((opcode == 7'd1 && inval_ok) || (opcode == 7'd3 && iodir_ok)))
+                               || (st == S_FENCE && (!(d0[12] || d0[13]) || xlate_drained)));
 
     always @(posedge clk) begin
         if (rst) begin

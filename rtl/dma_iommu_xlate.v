@@ -6,17 +6,22 @@
 // is read from the device directory and cached per device; its first stage
 // is Bare (pass through) or Sv39 (IOTLB, page-table walk).
 //
-// A hit in the IOTLB is decided combinationally from the request on the
-// slave port, and the translated request is registered to the master port:
-// one cycle added. On a miss the request waits on the slave port (its payload
-// is stable until the handshake) while the walker reads the tables through
-// the `walk` port; the walk fills the IOTLB and the lookup then hits.
+// Pipeline (one request at a time in each stage, for 125 MHz on ECP5):
+//   Q    the request is taken from the slave port into a register (AxREADY
+//        comes from flip-flops: one direction is offered per cycle);
+//   P    the IOTLB tags are compared with Q's address (registered match vector);
+//   SEL  the first matching entry and the device context are registered;
+//   DEC  pass (the translated request is registered to the master port), fault,
+//        or walk. A hit leaves on m_axi 4 cycles after its handshake; a new
+//        request can enter P every 2 cycles. On a miss the walker reads the
+//        tables through the `walk` port and fills the IOTLB and the SEL
+//        registers at once: the request is decided the next cycle.
 //
-// A faulting request is taken from the slave port and never forwarded: a read
-// is answered with SLVERR beats (zero data), a write has its W beats
-// swallowed and is answered SLVERR; both only once every earlier request of
-// that direction has completed, so responses stay in order. A fault record is
-// handed to the fault queue unless DC.tc.DTF suppresses it.
+// A faulting request is never forwarded: a read is answered with SLVERR beats
+// (zero data), a write has its W beats swallowed and is answered SLVERR; both
+// only once every earlier request of that direction has completed, so
+// responses stay in order. A fault record is handed to the fault queue unless
+// DC.tc.DTF suppresses it.
 //
 // Bursts must not cross 4 KiB (AXI rule): one translation covers a burst.
 module dma_iommu_xlate #(
@@ -40,7 +45,8 @@ module dma_iommu_xlate #(
     input  wire                    inv_ddt,
     input  wire                    inv_dv,
     input  wire [23:0]             inv_did,
-    output wire                    busy,          // a translation or a fault is in progress
+    input  wire                    hold,          // take no new request (the command queue waits for !busy)
+    output wire                    busy,          // a request, a walk or a fault is in progress
     output wire                    drained,       // no forwarded request is outstanding
     // table reads (8 bytes each)
     output reg                     walk_req,
@@ -138,32 +144,50 @@ module dma_iommu_xlate #(
 );
     localparam NDEV   = 1 << USER_WIDTH;
     localparam TLB_W  = (TLB_ENTRIES <= 1) ? 1 : $clog2(TLB_ENTRIES);
-    localparam [3:0] MODE_OFF = 4'd0, MODE_BARE = 4'd1, MODE_1LVL = 4'd2;
+    localparam TN     = 1 << TLB_W;        // the selection tree's leaves (entries padded)
+    localparam [3:0] MODE_BARE = 4'd1, MODE_1LVL = 4'd2;   // anything else: Off
     localparam [11:0] C_RD_ACCESS = 12'd5,   C_WR_ACCESS = 12'd7,
                       C_RD_PAGE   = 12'd13,  C_WR_PAGE   = 12'd15,
                       C_ALL_OFF   = 12'd256, C_DDT_LOAD  = 12'd257,
                       C_DDT_INVAL = 12'd258, C_DDT_MISCONF = 12'd259;
     localparam [5:0]  TTYP_READ = 6'd2, TTYP_WRITE = 6'd3;
+    localparam WQ_DEPTH = 4;               // AWs whose W burst is pending
 
-    // ===================================================== request selection
-    // one request direction is looked at per cycle; a walk sticks to its direction
-    reg  use_w;                     // 1: the AW request is being looked at
-    reg  turn_w;                    // alternate between directions when both wait
     reg  [2:0] st;
     localparam [2:0] S_IDLE = 3'd0, S_DC = 3'd1, S_PTW = 3'd2;
+    wire idle = (st == S_IDLE);
 
+    // =========================================================== request path
+    // Q: the request register. AR or AW is taken from the slave port into Q when
+    //    Q is empty (READY comes from flip-flops); one direction is looked at per
+    //    cycle (sel_w, registered), alternating when both wait.
+    // P: the request being translated, loaded from Q with the IOTLB tag match of
+    //    every entry (p_raw). Phase SEL: the first matching entry is selected into
+    //    the l_* registers, with the device context; phase DEC: pass, fault or
+    //    start a walk. A walk fills the l_* registers itself (DEC next), a device-
+    //    context load goes back to SEL.
+    // A request that hits is forwarded on m_axi 3 cycles after its handshake.
     reg  r_block, w_block;          // a faulted request of that direction is being answered
-    wire r_cand = s_axi_arvalid && !r_block;
-    wire w_cand = s_axi_awvalid && !w_block;
-    // a write cannot be taken while its W-order queue is full; the reads must go on
-    // then (the engine's write data may be waiting for read data)
-    wire w_room;
-    wire sel_w  = (st != S_IDLE) ? use_w : (w_cand && w_room && (!r_cand || turn_w));
+    reg  sel_w;                     // the direction Q takes from next
+    reg  [2:0] w_cnt;               // AWs taken whose W burst has not gone by
+    wire s_w_fire;
+    wire w_burst_done;
+    reg  q_valid, q_w;
+    reg  [ID_WIDTH-1:0]   q_id;
+    reg  [ADDR_WIDTH-1:0] q_addr;
+    reg  [7:0]            q_len;
+    reg  [2:0]            q_size, q_prot;
+    reg  [1:0]            q_burst;
+    reg                   q_lock;
+    reg  [3:0]            q_cache;
+    reg  [USER_WIDTH-1:0] q_did;
 
-    wire [ADDR_WIDTH-1:0] q_addr = sel_w ? s_axi_awaddr : s_axi_araddr;
-    wire [USER_WIDTH-1:0] q_did  = sel_w ? s_axi_awuser : s_axi_aruser;
-    wire                  q_valid = sel_w ? w_cand : r_cand;
-    wire [26:0]           q_vpn  = q_addr[38:12];
+    wire r_cand = s_axi_arvalid && !r_block;
+    wire w_cand = s_axi_awvalid && !w_block && (w_cnt != WQ_DEPTH[2:0]);
+    assign s_axi_arready = !q_valid && !hold && !sel_w && !r_block;
+    assign s_axi_awready = !q_valid && !hold &&  sel_w && !w_block && (w_cnt != WQ_DEPTH[2:0]);
+    wire q_take_r = s_axi_arvalid && s_axi_arready;
+    wire q_take_w = s_axi_awvalid && s_axi_awready;
 
     // ============================================ device-context cache (per DID)
     reg             dc_v    [0:NDEV-1];
@@ -171,14 +195,12 @@ module dma_iommu_xlate #(
     reg             dc_dtf  [0:NDEV-1];
     reg  [43:0]     dc_ppn  [0:NDEV-1];
     reg  [19:0]     dc_pscid[0:NDEV-1];
-    wire            q_dc_v     = dc_v[q_did];
-    wire            q_dc_bare  = dc_bare[q_did];
-    wire [19:0]     q_pscid    = dc_pscid[q_did];
 
     // ====================================================================== IOTLB
     reg             t_v    [0:TLB_ENTRIES-1];
     reg  [USER_WIDTH-1:0] t_did[0:TLB_ENTRIES-1];
     reg  [19:0]     t_pscid[0:TLB_ENTRIES-1];
+    reg             t_pok  [0:TLB_ENTRIES-1];  // t_pscid == the PSCID of t_did's cached context
     reg             t_g    [0:TLB_ENTRIES-1];
     reg  [26:0]     t_vpn  [0:TLB_ENTRIES-1];
     reg  [1:0]      t_lvl  [0:TLB_ENTRIES-1];
@@ -200,80 +222,147 @@ module dma_iommu_xlate #(
         end
     endfunction
 
-    reg              hit;
-    reg [TLB_W-1:0]  hit_idx;
+    // tag match against Q (registered into p_raw with P). The PSCID is not compared
+    // here: t_pok says whether an entry's PSCID is that of its device's context
+    // (kept up to date when a context is loaded), so {DID, PSCID} == {q_did,
+    // dc_pscid[q_did]} is t_did == q_did && t_pok.
+    reg [TLB_ENTRIES-1:0] q_match;
     integer e;
     always @* begin
-        hit = 1'b0;
-        hit_idx = {TLB_W{1'b0}};
-        for (e = 0; e < TLB_ENTRIES; e = e + 1) begin
-            if (!hit && t_v[e] && t_did[e] == q_did && t_pscid[e] == q_pscid
-                && vpn_match(t_vpn[e], q_vpn, t_lvl[e])) begin
-                hit     = 1'b1;
-                hit_idx = e[TLB_W-1:0];
-            end
+        for (e = 0; e < TLB_ENTRIES; e = e + 1)
+            q_match[e] = t_v[e] && t_did[e] == q_did && vpn_match(t_vpn[e], q_addr[38:12], t_lvl[e]);
+    end
+    // Sv39: bits 63:39 of the IOVA must all equal bit 38
+    wire q_canonical = (q_addr[ADDR_WIDTH-1:38] == {(ADDR_WIDTH-38){1'b0}})
+                    || (q_addr[ADDR_WIDTH-1:38] == {(ADDR_WIDTH-38){1'b1}});
+
+    reg  p_valid, p_w, p_sel;       // p_sel: phase SEL (else DEC while idle)
+    reg  [ID_WIDTH-1:0]   p_id;
+    reg  [ADDR_WIDTH-1:0] p_addr;
+    reg  [7:0]            p_len;
+    reg  [2:0]            p_size, p_prot;
+    reg  [1:0]            p_burst;
+    reg                   p_lock;
+    reg  [3:0]            p_cache;
+    reg  [USER_WIDTH-1:0] p_did;
+    reg  [TLB_ENTRIES-1:0] p_raw;
+    reg                   p_canon;
+    wire [26:0]           p_vpn = p_addr[38:12];
+
+    // ---- SEL: the first matching entry (a binary tree: lower index wins)
+    localparam SW = 47;             // {perm, lvl, ppn}
+    reg  [2*TN-2:0]    n_any;
+    reg  [(2*TN-1)*SW-1:0] n_d;
+    integer k;
+    always @* begin
+        n_any = {(2*TN-1){1'b0}};
+        n_d   = {((2*TN-1)*SW){1'b0}};
+        for (k = 0; k < TLB_ENTRIES; k = k + 1) begin
+            n_any[TN-1+k] = p_raw[k] && t_v[k] && t_pok[k];
+            n_d[(TN-1+k)*SW +: SW] = {(p_w ? (t_w[k] && t_d[k]) : t_r[k]), t_lvl[k], t_ppn[k]};
+        end
+        for (k = TN - 2; k >= 0; k = k - 1) begin
+            n_any[k] = n_any[2*k+1] || n_any[2*k+2];
+            n_d[k*SW +: SW] = n_any[2*k+1] ? n_d[(2*k+1)*SW +: SW] : n_d[(2*k+2)*SW +: SW];
         end
     end
-    wire [1:0]  h_lvl = t_lvl[hit_idx];
-    wire [43:0] h_ppn = t_ppn[hit_idx];
-    wire [55:0] h_pa  = (h_lvl == 2'd0) ? {h_ppn, q_addr[11:0]} :
-                        (h_lvl == 2'd1) ? {h_ppn[43:9], q_addr[20:0]} :
-                                          {h_ppn[43:18], q_addr[29:0]};
-    wire h_perm_ok = sel_w ? (t_w[hit_idx] && t_d[hit_idx]) : t_r[hit_idx];
-    // Sv39: bits 63:39 of the IOVA must all equal bit 38
-    wire canonical = (q_addr[ADDR_WIDTH-1:38] == {(ADDR_WIDTH-38){1'b0}})
-                  || (q_addr[ADDR_WIDTH-1:38] == {(ADDR_WIDTH-38){1'b1}});
 
-    // ============================================================ decision
-    reg            walk_fault;       // the walk for the waiting request found a fault
+    wire m_bare = (mode == MODE_BARE);
+    wire m_1lvl = (mode == MODE_1LVL);
+    wire s_dc_v    = dc_v[p_did];
+    wire s_dc_bare = dc_bare[p_did];
+
+    reg         l_hit, l_perm, l_sv39, l_direct, l_off, l_1lvl, l_dc_v, l_dtf;
+    wire        dc_loaded;       // a device context was loaded for P: SEL again
+    reg  [1:0]  l_lvl;
+    reg  [43:0] l_ppn;
+
+    // ---- DEC
+    reg            walk_fault;       // the walk for the request in P found a fault
     reg [11:0]     walk_cause;
     reg            walk_cause_dc;    // a DC fault (always reported, DTF assumed 0)
+    reg            walked;           // the request needed a walk: its final lookup is no hit
 
-    wire sv39 = (mode == MODE_1LVL) && q_dc_v && !q_dc_bare;
-    wire pass_direct = (mode == MODE_BARE) || ((mode == MODE_1LVL) && q_dc_v && q_dc_bare);
-    wire pass_tlb    = sv39 && canonical && hit && h_perm_ok;
-    wire fault_now   = (mode == MODE_OFF) || (mode != MODE_BARE && mode != MODE_1LVL)
-                    || (sv39 && !canonical) || (sv39 && canonical && hit && !h_perm_ok)
-                    || walk_fault;
-    wire [11:0] cause_now =
-          walk_fault ? walk_cause
-        : (mode != MODE_BARE && mode != MODE_1LVL) ? C_ALL_OFF
-        : (sel_w ? C_WR_PAGE : C_RD_PAGE);
+    wire pass_tlb  = l_sv39 && p_canon && l_hit && l_perm;
+    wire fault_now = l_off || (l_sv39 && !p_canon) || (l_sv39 && p_canon && l_hit && !l_perm) || walk_fault;
+    wire [11:0] cause_now = walk_fault ? walk_cause : l_off ? C_ALL_OFF : (p_w ? C_WR_PAGE : C_RD_PAGE);
     // DTF hides translation faults, not the directory's (spec fault cause table)
-    wire report_now = walk_fault ? (walk_cause_dc || !dc_dtf[q_did])
-                    : (mode != MODE_BARE && mode != MODE_1LVL) ? 1'b1
-                    : !dc_dtf[q_did];
-    wire need_dc  = (mode == MODE_1LVL) && !q_dc_v && !walk_fault;
-    wire need_ptw = sv39 && canonical && !hit && !walk_fault;
+    wire report_now = walk_fault ? (walk_cause_dc || !l_dtf) : (l_off || !l_dtf);
+    wire need_dc  = l_1lvl && !l_dc_v && !walk_fault;
+    wire need_ptw = l_sv39 && p_canon && !l_hit && !walk_fault;
 
     wire ar_slot = !m_axi_arvalid || m_axi_arready;
     wire aw_slot = !m_axi_awvalid || m_axi_awready;
-    wire wq_full, wq_empty;
-    assign w_room = !wq_full;
     wire flt_free = !flt_valid;
-    wire idle = (st == S_IDLE);
-
-    wire do_pass  = idle && q_valid && (pass_direct || pass_tlb) && !walk_fault
-                 && (sel_w ? (aw_slot && !wq_full) : ar_slot);
-    wire do_fault = idle && q_valid && fault_now && flt_free
-                 && (sel_w ? !wq_full : 1'b1);
+    wire dec   = p_valid && !p_sel && idle;
+    wire p_blk = p_w ? w_block : r_block;
+    wire do_pass  = dec && !p_blk && (l_direct || pass_tlb) && !walk_fault && (p_w ? aw_slot : ar_slot);
+    wire do_fault = dec && !p_blk && fault_now && flt_free;
     wire take     = do_pass || do_fault;
-    wire [ADDR_WIDTH-1:0] pa = pass_tlb ? {{(ADDR_WIDTH-56){1'b0}}, h_pa} : q_addr;
+    wire q_to_p   = q_valid && (!p_valid || take);
+    wire [55:0] h_pa = (l_lvl == 2'd0) ? {l_ppn, p_addr[11:0]} :
+                       (l_lvl == 2'd1) ? {l_ppn[43:9], p_addr[20:0]} :
+                                         {l_ppn[43:18], p_addr[29:0]};
+    wire [ADDR_WIDTH-1:0] pa = pass_tlb ? {{(ADDR_WIDTH-56){1'b0}}, h_pa} : p_addr;
 
-    assign s_axi_arready = take && !sel_w;
-    assign s_axi_awready = take && sel_w;
-
-    assign ev_translate  = do_pass && (mode == MODE_1LVL);
-    reg  walked;          // the waiting request needed a walk: its final lookup is no hit
+    assign ev_translate  = do_pass && l_1lvl;
     assign ev_hit        = do_pass && pass_tlb && !walked;
-    assign ev_miss       = idle && q_valid && need_ptw;
+    assign ev_miss       = dec && need_ptw;
     assign ev_walk_cycle = (st == S_PTW);
 
-    // ====================================================== forwarded requests
-    reg [15:0] rd_out;   // read bursts forwarded and not finished
-    reg [15:0] wr_out;   // write bursts forwarded and not acknowledged
-    wire m_r_done = m_axi_rvalid && m_axi_rready && m_axi_rlast;
-    wire m_b_done = m_axi_bvalid && m_axi_bready;
+    always @(posedge clk) begin
+        if (rst) begin
+            sel_w <= 1'b0;
+            q_valid <= 1'b0; q_w <= 1'b0; q_id <= {ID_WIDTH{1'b0}}; q_addr <= {ADDR_WIDTH{1'b0}};
+            q_len <= 8'd0; q_size <= 3'd0; q_prot <= 3'd0; q_burst <= 2'd0; q_lock <= 1'b0;
+            q_cache <= 4'd0; q_did <= {USER_WIDTH{1'b0}};
+            w_cnt <= 3'd0;
+        end else begin
+            // direction: alternate after a take, else go where a request waits
+            if (q_take_r || q_take_w)
+                sel_w <= !sel_w;
+            else if (sel_w ? (!w_cand && r_cand) : (!r_cand && w_cand))
+                sel_w <= !sel_w;
+            w_cnt <= w_cnt + {2'd0, q_take_w} - {2'd0, w_burst_done};
+            if (q_take_r || q_take_w) begin
+                q_valid <= 1'b1;
+                q_w     <= q_take_w;
+                q_id    <= q_take_w ? s_axi_awid    : s_axi_arid;
+                q_addr  <= q_take_w ? s_axi_awaddr  : s_axi_araddr;
+                q_len   <= q_take_w ? s_axi_awlen   : s_axi_arlen;
+                q_size  <= q_take_w ? s_axi_awsize  : s_axi_arsize;
+                q_burst <= q_take_w ? s_axi_awburst : s_axi_arburst;
+                q_lock  <= q_take_w ? s_axi_awlock  : s_axi_arlock;
+                q_cache <= q_take_w ? s_axi_awcache : s_axi_arcache;
+                q_prot  <= q_take_w ? s_axi_awprot  : s_axi_arprot;
+                q_did   <= q_take_w ? s_axi_awuser  : s_axi_aruser;
+            end else if (q_to_p) begin
+                q_valid <= 1'b0;
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            p_valid <= 1'b0; p_w <= 1'b0; p_sel <= 1'b0;
+            p_id <= {ID_WIDTH{1'b0}}; p_addr <= {ADDR_WIDTH{1'b0}}; p_len <= 8'd0;
+            p_size <= 3'd0; p_prot <= 3'd0; p_burst <= 2'd0; p_lock <= 1'b0; p_cache <= 4'd0;
+            p_did <= {USER_WIDTH{1'b0}}; p_raw <= {TLB_ENTRIES{1'b0}}; p_canon <= 1'b0;
+        end else begin
+            if (q_to_p) begin
+                p_valid <= 1'b1; p_sel <= 1'b1;
+                p_w <= q_w; p_id <= q_id; p_addr <= q_addr; p_len <= q_len; p_size <= q_size;
+                p_prot <= q_prot; p_burst <= q_burst; p_lock <= q_lock; p_cache <= q_cache;
+                p_did <= q_did; p_raw <= q_match; p_canon <= q_canonical;
+            end else if (take) begin
+                p_valid <= 1'b0;
+            end else if (p_sel) begin
+                p_sel <= 1'b0;
+            end else if (dc_loaded) begin
+                p_sel <= 1'b1;          // a device context was loaded: select again
+            end
+        end
+    end
 
     always @(posedge clk) begin
         if (rst) begin
@@ -286,19 +375,19 @@ module dma_iommu_xlate #(
             m_axi_awsize <= 3'd0; m_axi_awburst <= 2'd0; m_axi_awlock <= 1'b0;
             m_axi_awcache <= 4'd0; m_axi_awprot <= 3'd0;
         end else begin
-            if (do_pass && !sel_w) begin
+            if (do_pass && !p_w) begin
                 m_axi_arvalid <= 1'b1;
-                m_axi_arid <= s_axi_arid; m_axi_araddr <= pa; m_axi_arlen <= s_axi_arlen;
-                m_axi_arsize <= s_axi_arsize; m_axi_arburst <= s_axi_arburst;
-                m_axi_arlock <= s_axi_arlock; m_axi_arcache <= s_axi_arcache; m_axi_arprot <= s_axi_arprot;
+                m_axi_arid <= p_id; m_axi_araddr <= pa; m_axi_arlen <= p_len;
+                m_axi_arsize <= p_size; m_axi_arburst <= p_burst;
+                m_axi_arlock <= p_lock; m_axi_arcache <= p_cache; m_axi_arprot <= p_prot;
             end else if (m_axi_arready) begin
                 m_axi_arvalid <= 1'b0;
             end
-            if (do_pass && sel_w) begin
+            if (do_pass && p_w) begin
                 m_axi_awvalid <= 1'b1;
-                m_axi_awid <= s_axi_awid; m_axi_awaddr <= pa; m_axi_awlen <= s_axi_awlen;
-                m_axi_awsize <= s_axi_awsize; m_axi_awburst <= s_axi_awburst;
-                m_axi_awlock <= s_axi_awlock; m_axi_awcache <= s_axi_awcache; m_axi_awprot <= s_axi_awprot;
+                m_axi_awid <= p_id; m_axi_awaddr <= pa; m_axi_awlen <= p_len;
+                m_axi_awsize <= p_size; m_axi_awburst <= p_burst;
+                m_axi_awlock <= p_lock; m_axi_awcache <= p_cache; m_axi_awprot <= p_prot;
             end else if (m_axi_awready) begin
                 m_axi_awvalid <= 1'b0;
             end
@@ -306,21 +395,41 @@ module dma_iommu_xlate #(
     end
 
     // ===================================================== write data routing
-    // one entry per accepted AW, in order: 1 = forward its W beats, 0 = drop them
-    wire wq_fwd;
-    wire s_w_fire = s_axi_wvalid && s_axi_wready;
-    dma_fifo #(.WIDTH(1), .DEPTH_LOG2(2)) w_order_q (
-        .clk(clk), .rst(rst),
-        .wr_en(take && sel_w), .din(do_pass), .full(wq_full),
-        .rd_en(s_w_fire && s_axi_wlast), .dout(wq_fwd), .empty(wq_empty)
-    );
-    assign m_axi_wvalid  = s_axi_wvalid && !wq_empty && wq_fwd;
+    // one entry per decided AW, in order: 1 = forward its W beats, 0 = drop them.
+    // Room is reserved when the AW is taken (w_cnt), so a decided AW never waits.
+    reg  [WQ_DEPTH-1:0] wq_bits;
+    reg  [1:0]          wq_wr, wq_rd;
+    reg  [2:0]          wq_cnt;
+    reg                 wq_nempty;
+    wire wq_fwd = wq_bits[wq_rd];
+    wire wq_push = take && p_w;
+    assign s_w_fire = s_axi_wvalid && s_axi_wready;
+    assign w_burst_done = s_w_fire && s_axi_wlast;
+    always @(posedge clk) begin
+        if (rst) begin
+            wq_bits <= {WQ_DEPTH{1'b0}}; wq_wr <= 2'd0; wq_rd <= 2'd0; wq_cnt <= 3'd0; wq_nempty <= 1'b0;
+        end else begin
+            if (wq_push) begin
+                wq_bits[wq_wr] <= do_pass;
+                wq_wr <= wq_wr + 2'd1;
+            end
+            if (w_burst_done)
+                wq_rd <= wq_rd + 2'd1;
+            wq_cnt <= wq_cnt + {2'd0, wq_push} - {2'd0, w_burst_done};
+            wq_nempty <= (wq_cnt + {2'd0, wq_push} - {2'd0, w_burst_done}) != 3'd0;
+        end
+    end
+    assign m_axi_wvalid  = s_axi_wvalid && wq_nempty && wq_fwd;
     assign m_axi_wdata   = s_axi_wdata;
     assign m_axi_wstrb   = s_axi_wstrb;
     assign m_axi_wlast   = s_axi_wlast;
-    assign s_axi_wready  = !wq_empty && (wq_fwd ? m_axi_wready : 1'b1);
+    assign s_axi_wready  = wq_nempty && (wq_fwd ? m_axi_wready : 1'b1);
 
     // ====================================================== local responses
+    reg [15:0] rd_out;   // read bursts forwarded and not finished
+    reg [15:0] wr_out;   // write bursts forwarded and not acknowledged
+    wire m_r_done = m_axi_rvalid && m_axi_rready && m_axi_rlast;
+    wire m_b_done = m_axi_bvalid && m_axi_bready;
     reg              r_err_act;     // emitting SLVERR read beats
     reg [ID_WIDTH-1:0] r_err_id;
     reg [7:0]        r_err_left;
@@ -356,13 +465,13 @@ module dma_iommu_xlate #(
             b_err_id   <= {ID_WIDTH{1'b0}};
             w_dropped  <= 1'b0;
         end else begin
-            rd_out <= rd_out + {15'd0, do_pass && !sel_w} - {15'd0, m_r_done};
-            wr_out <= wr_out + {15'd0, do_pass && sel_w} - {15'd0, m_b_done};
-            if (do_fault && !sel_w) begin
+            rd_out <= rd_out + {15'd0, do_pass && !p_w} - {15'd0, m_r_done};
+            wr_out <= wr_out + {15'd0, do_pass && p_w} - {15'd0, m_b_done};
+            if (do_fault && !p_w) begin
                 r_block    <= 1'b1;
                 r_err_wait <= 1'b1;
-                r_err_id   <= s_axi_arid;
-                r_err_left <= s_axi_arlen;
+                r_err_id   <= p_id;
+                r_err_left <= p_len;
             end
             if (r_err_wait && rd_out == 16'd0) begin
                 r_err_wait <= 1'b0;
@@ -376,13 +485,13 @@ module dma_iommu_xlate #(
                     r_err_left <= r_err_left - 8'd1;
                 end
             end
-            if (do_fault && sel_w) begin
+            if (do_fault && p_w) begin
                 w_block    <= 1'b1;
                 b_err_wait <= 1'b1;
-                b_err_id   <= s_axi_awid;
+                b_err_id   <= p_id;
                 w_dropped  <= 1'b0;
             end
-            if (b_err_wait && s_w_fire && s_axi_wlast && !wq_fwd)
+            if (b_err_wait && w_burst_done && !wq_fwd)
                 w_dropped <= 1'b1;
             if (b_err_act && s_axi_bready) begin
                 b_err_wait <= 1'b0;
@@ -413,6 +522,7 @@ module dma_iommu_xlate #(
                    || (|dc_ta[11:0]) || (|dc_ta[63:32])
                    || (tc_pdtv ? (fsc_mode != 4'd0)                   // no process directories
                                : ((fsc_mode != 4'd0 && fsc_mode != 4'd8) || (|fsc[59:44])));
+    assign dc_loaded = (st == S_DC) && walk_resp && !walk_err && (dc_word == 2'd3) && !dc_misconf;
 
     // Sv39 PTE checks
     wire [63:0] pte = walk_data;
@@ -427,13 +537,13 @@ module dma_iommu_xlate #(
 
     wire [11:0] page_cause   = w_write ? C_WR_PAGE : C_RD_PAGE;
     wire [11:0] access_cause = w_write ? C_WR_ACCESS : C_RD_ACCESS;
+    // the device context of DID d is the 32 bytes at ddtp.PPN * 4096 + d * 32
+    wire [11:0] dc_off = {{(7-USER_WIDTH){1'b0}}, p_did, 5'd0};
 
-    integer d, k;
+    integer d;
     always @(posedge clk) begin
         if (rst) begin
             st            <= S_IDLE;
-            use_w         <= 1'b0;
-            turn_w        <= 1'b0;
             walk_req      <= 1'b0;
             walk_addr     <= 64'd0;
             walk_fault    <= 1'b0;
@@ -454,13 +564,15 @@ module dma_iommu_xlate #(
             flt_ttyp      <= 6'd0;
             flt_did       <= 24'd0;
             flt_iova      <= 64'd0;
+            l_hit <= 1'b0; l_perm <= 1'b0; l_sv39 <= 1'b0; l_direct <= 1'b0; l_off <= 1'b0;
+            l_1lvl <= 1'b0; l_dc_v <= 1'b0; l_dtf <= 1'b0; l_lvl <= 2'd0; l_ppn <= 44'd0;
             for (d = 0; d < NDEV; d = d + 1) begin
                 dc_v[d] <= 1'b0; dc_bare[d] <= 1'b0; dc_dtf[d] <= 1'b0;
                 dc_ppn[d] <= 44'd0; dc_pscid[d] <= 20'd0;
             end
             for (k = 0; k < TLB_ENTRIES; k = k + 1) begin
-                t_v[k] <= 1'b0; t_did[k] <= {USER_WIDTH{1'b0}}; t_pscid[k] <= 20'd0; t_g[k] <= 1'b0;
-                t_vpn[k] <= 27'd0; t_lvl[k] <= 2'd0; t_ppn[k] <= 44'd0;
+                t_v[k] <= 1'b0; t_did[k] <= {USER_WIDTH{1'b0}}; t_pscid[k] <= 20'd0; t_pok[k] <= 1'b0;
+                t_g[k] <= 1'b0; t_vpn[k] <= 27'd0; t_lvl[k] <= 2'd0; t_ppn[k] <= 44'd0;
                 t_r[k] <= 1'b0; t_w[k] <= 1'b0; t_d[k] <= 1'b0;
             end
         end else begin
@@ -469,38 +581,46 @@ module dma_iommu_xlate #(
             if (walk_req && walk_ack)
                 walk_req <= 1'b0;
 
+            // SEL: the selected entry and the device context of the request in P
+            if (p_valid && p_sel) begin
+                l_hit    <= n_any[0];
+                {l_perm, l_lvl, l_ppn} <= n_d[0 +: SW];
+                l_1lvl   <= m_1lvl;
+                l_dc_v   <= s_dc_v;
+                l_dtf    <= dc_dtf[p_did];
+                l_sv39   <= m_1lvl && s_dc_v && !s_dc_bare;
+                l_direct <= m_bare || (m_1lvl && s_dc_v && s_dc_bare);
+                l_off    <= !m_bare && !m_1lvl;
+            end
+
             case (st)
                 S_IDLE: begin
                     if (take) begin
-                        turn_w     <= !sel_w;
                         walk_fault <= 1'b0;
                         walked     <= 1'b0;
                         if (do_fault && report_now) begin
                             flt_valid <= 1'b1;
                             flt_cause <= cause_now;
-                            flt_ttyp  <= sel_w ? TTYP_WRITE : TTYP_READ;
-                            flt_did   <= {{(24-USER_WIDTH){1'b0}}, q_did};
-                            flt_iova  <= {{(64-ADDR_WIDTH){1'b0}}, q_addr};
+                            flt_ttyp  <= p_w ? TTYP_WRITE : TTYP_READ;
+                            flt_did   <= {{(24-USER_WIDTH){1'b0}}, p_did};
+                            flt_iova  <= {{(64-ADDR_WIDTH){1'b0}}, p_addr};
                         end
-                    end else if (q_valid && need_dc) begin
+                    end else if (dec && need_dc) begin
                         st        <= S_DC;
-                        use_w     <= sel_w;
-                        w_did     <= q_did;
-                        w_write   <= sel_w;
+                        w_did     <= p_did;
+                        w_write   <= p_w;
                         dc_word   <= 2'd0;
                         walk_req  <= 1'b1;
-                        walk_addr <= {8'd0, ddt_ppn, 12'd0}
-                                   + {{(64-USER_WIDTH-5){1'b0}}, q_did, 5'd0};
-                    end else if (q_valid && need_ptw) begin
+                        walk_addr <= {8'd0, ddt_ppn, dc_off};
+                    end else if (dec && need_ptw) begin
                         st        <= S_PTW;
                         walked    <= 1'b1;
-                        use_w     <= sel_w;
-                        w_did     <= q_did;
-                        w_vpn     <= q_vpn;
-                        w_write   <= sel_w;
+                        w_did     <= p_did;
+                        w_vpn     <= p_vpn;
+                        w_write   <= p_w;
                         lvl       <= 2'd2;
                         walk_req  <= 1'b1;
-                        walk_addr <= {8'd0, dc_ppn[q_did], 12'd0} + {52'd0, q_vpn[26:18], 3'd0};
+                        walk_addr <= {8'd0, dc_ppn[p_did], p_vpn[26:18], 3'd0};
                     end
                 end
 
@@ -526,11 +646,15 @@ module dma_iommu_xlate #(
                                 dc_dtf[w_did]   <= dc_tc[4];
                                 dc_ppn[w_did]   <= fsc[43:0];
                                 dc_pscid[w_did] <= dc_ta[31:12];
+                                // the entries of this device match again iff the PSCID is theirs
+                                for (k = 0; k < TLB_ENTRIES; k = k + 1)
+                                    if (t_did[k] == w_did)
+                                        t_pok[k] <= (t_pscid[k] == dc_ta[31:12]);
                             end
                         end else begin
                             dc_word   <= dc_word + 2'd1;
                             walk_req  <= 1'b1;
-                            walk_addr <= walk_addr + 64'd8;
+                            walk_addr <= {walk_addr[63:5], dc_word + 2'd1, 3'd0};
                         end
                     end
                 end
@@ -548,6 +672,7 @@ module dma_iommu_xlate #(
                             t_v[t_next]     <= 1'b1;
                             t_did[t_next]   <= w_did;
                             t_pscid[t_next] <= dc_pscid[w_did];
+                            t_pok[t_next]   <= 1'b1;
                             t_g[t_next]     <= pte_g;
                             t_vpn[t_next]   <= w_vpn;
                             t_lvl[t_next]   <= lvl;
@@ -556,19 +681,23 @@ module dma_iommu_xlate #(
                             t_w[t_next]     <= pte_w;
                             t_d[t_next]     <= pte_d;
                             t_next <= (t_next == TLB_ENTRIES[TLB_W-1:0] - 1'b1) ? {TLB_W{1'b0}} : t_next + 1'b1;
+                            // the request in P is decided on the new entry next cycle
+                            l_hit  <= 1'b1;
+                            l_ppn  <= pte_ppn;
+                            l_lvl  <= lvl;
+                            l_perm <= w_write ? (pte_w && pte_d) : pte_r;
                         end
                     end else begin
                         lvl       <= lvl - 2'd1;
                         walk_req  <= 1'b1;
-                        walk_addr <= {8'd0, pte_ppn, 12'd0}
-                                   + {52'd0, (lvl == 2'd2) ? w_vpn[17:9] : w_vpn[8:0], 3'd0};
+                        walk_addr <= {8'd0, pte_ppn, (lvl == 2'd2) ? w_vpn[17:9] : w_vpn[8:0], 3'd0};
                     end
                 end
 
                 default: st <= S_IDLE;
             endcase
 
-            // invalidations (the walker never runs concurrently with one: see busy)
+            // invalidations (never concurrent with a walk or a request in Q or P: see busy)
             if (inv_vma) begin
                 for (k = 0; k < TLB_ENTRIES; k = k + 1)
                     if ((!inv_pscv || (t_pscid[k] == inv_pscid && !t_g[k]))
@@ -584,8 +713,7 @@ module dma_iommu_xlate #(
     end
 
     assign drained = (rd_out == 16'd0) && (wr_out == 16'd0) && !m_axi_arvalid && !m_axi_awvalid;
-    assign busy = (st != S_IDLE) || walk_fault || flt_valid || r_block || w_block
-               || (q_valid && (need_dc || need_ptw));
+    assign busy = (st != S_IDLE) || walk_fault || flt_valid || r_block || w_block || q_valid || p_valid;
 
     // tc.V was checked on arrival, custom bits are ignored, GSCID/PPN unused (Bare);
     // PTE RSW bits are software's
