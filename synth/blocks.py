@@ -8,10 +8,11 @@ parameters  overrides of the top's parameters (the rest keep their defaults)
 mems        the memories Yosys may infer, as fnmatch patterns on the flattened
             memory name (e.g. "q_w.mem" is the `mem` array of the dma_fifo
             instance q_w).  Any other inferred memory fails `make synth`, as does
-            any latch.  The only array in the RTL today is dma_fifo's `mem`.
+            any latch.  The arrays in the RTL: dma_fifo's `mem`, and the IOTLB
+            (t_*) and device-context cache (dc_*) of dma_iommu_xlate.
 
-To add a block, add one line (e.g. the IOMMU once rtl/dma_iommu*.v lands):
-    Block("dma_iommu", "dma_iommu", {"TLB_ENTRIES": 16}, ["*.mem"]),
+To add a block, add one line, e.g.
+    Block("dma_fifo", "dma_fifo", {"WIDTH": 64}, ["mem"]),
 """
 from __future__ import annotations
 
@@ -27,18 +28,29 @@ class Block:
 
 
 FIFO_MEM = "*.mem"      # dma_fifo instances anywhere in the hierarchy
+IOMMU_MEMS = ("xlate.t_*", "xlate.dc_*")   # IOTLB and device-context register arrays (dma_iommu_xlate)
 
 BLOCKS = [
     Block("dma_datapath", "dma_datapath", {"DATA_WIDTH": 64, "ADDR_WIDTH": 64, "MAX_BURST_LEN": 256}, [FIFO_MEM]),
     Block("dma_regs",     "dma_regs",     {"NUM_CHANNELS": 4}, []),
     Block("dma_frontend", "dma_frontend", {"NUM_CHANNELS": 4, "DATA_WIDTH": 64, "ADDR_WIDTH": 64}, [FIFO_MEM]),
     Block("dma_engine",   "dma_engine",   {"NUM_CHANNELS": 4, "DATA_WIDTH": 64, "ADDR_WIDTH": 64, "MAX_BURST_LEN": 256}, [FIFO_MEM]),
-    # IOMMU (rtl/dma_iommu*.v): Yosys infers the IOTLB (t_*) and device-context cache (dc_*)
-    # arrays of dma_iommu_xlate as 16-entry memories; uncomment once their owner confirms them:
-    # Block("dma_iommu", "dma_iommu", {"TLB_ENTRIES": 16}, [FIFO_MEM, "xlate.t_*", "xlate.dc_*"]),
-    # Block("dma_top",   "dma_top",   {"NUM_CHANNELS": 4, "DATA_WIDTH": 64, "TLB_ENTRIES": 16}, [FIFO_MEM, "*.xlate.t_*", "*.xlate.dc_*"]),
+    # the IOMMU: besides its dma_fifo, Yosys infers the register arrays of dma_iommu_xlate
+    # as memories: the IOTLB (t_*, TLB_ENTRIES entries) and the device-context cache (dc_*,
+    # one entry per device ID); both are meant to be flip-flops (every entry is read at
+    # once by the fully associative lookup), which is what synth_ecp5 makes of them
+    Block("dma_iommu",      "dma_iommu",      {"TLB_ENTRIES": 16}, [FIFO_MEM, IOMMU_MEMS[0], IOMMU_MEMS[1]]),
+    Block("dma_axi_mux",    "dma_axi_mux",    {"DATA_WIDTH": 64, "ADDR_WIDTH": 64, "S_ID_WIDTH": 4, "USER_WIDTH": 4},
+          [FIFO_MEM]),
+    Block("dma_axil_split", "dma_axil_split", {"ADDR_WIDTH": 13, "SPLIT_BIT": 12}, []),
+    Block("dma_top",        "dma_top",        {"NUM_CHANNELS": 4, "DATA_WIDTH": 64, "TLB_ENTRIES": 16},
+          [FIFO_MEM, "*." + IOMMU_MEMS[0], "*." + IOMMU_MEMS[1]]),
 ]
 
 # Blocks whose area is broken down as shares of another block: {whole: [parts]}.
-# Parts are matched to the whole's instances in docs/synthesis.md; add the IOMMU here too.
-SHARES = {"dma_engine": ["dma_regs", "dma_frontend", "dma_datapath"]}
+# Parts are module names: every instance of one of them anywhere in the whole's
+# hierarchy is a row of the table (by instance path); what is left is "(glue)".
+SHARES = {
+    "dma_engine": ["dma_regs", "dma_frontend", "dma_datapath"],
+    "dma_top": ["dma_regs", "dma_frontend", "dma_datapath", "dma_iommu", "dma_axi_mux", "dma_axil_split"],
+}

@@ -94,36 +94,59 @@ def cell_counts(stat_json: Path, module: str | None = None) -> dict:
     return m[module]["num_cells_by_type"]
 
 
-def hier_totals(stat_json: Path, top: str) -> dict[str, dict]:
-    """Per-instance subtree cell counts of a non-flattened design: {instance (module): counts}."""
+def module_base(name: str) -> str:
+    """The RTL module name of a (possibly parametrized) Yosys module name:
+    `$paramod$<hash>\\dma_fifo` and `$paramod\\dma_rr_arbiter\\N=...` -> the module."""
+    parts = name.lstrip("\\").split("\\")
+    return parts[1] if parts[0].startswith("$paramod") and len(parts) > 1 else parts[-1]
+
+
+def hier_totals(stat_json: Path, top: str, parts: list[str]) -> dict[str, dict]:
+    """Per-instance subtree cell counts of a non-flattened design: {"path (module)": counts}
+    for every instance of a module in `parts` anywhere under `top`, then "(glue)": the rest."""
     mods = json.loads(stat_json.read_text())["modules"]
     cells = json.loads((stat_json.parent / "ecp5_hier.json").read_text())["modules"]
 
     def skey(name):
         return name if name in mods else "\\" + name
 
+    def is_mod(t):
+        return t in mods or "\\" + t in mods
+
     def total(mod):
         counts = {}
         for t, n in mods[skey(mod)]["num_cells_by_type"].items():
-            sub = t if t in mods else ("\\" + t if "\\" + t in mods else None)
-            if sub is None:
+            if not is_mod(t):
                 counts[t] = counts.get(t, 0) + n
             else:
-                for k, v in total(sub).items():
+                for k, v in total(t).items():
                     counts[k] = counts.get(k, 0) + n * v
         return counts
+
+    def cells_of(mod):
+        m = cells.get(mod) or cells.get(mod.lstrip("\\")) or cells.get("\\" + mod) or {}
+        return m.get("cells", {})
 
     whole = total(top)
     out = {"(total)": whole}
     own = dict(whole)
-    for cname, cell in cells[top]["cells"].items():
-        t = cell["type"]
-        if t in mods or "\\" + t in mods:
-            sub = total(t)
-            out[f"{cname.lstrip(chr(92))} ({t.split(chr(92))[-1]})"] = sub
-            for k, v in sub.items():
-                own[k] = own.get(k, 0) - v
-    out["(glue in top)"] = own
+
+    def walk(mod, prefix):
+        for cname, cell in cells_of(mod).items():
+            t = cell["type"]
+            if not is_mod(t):
+                continue
+            path = prefix + cname.lstrip("\\")
+            if module_base(t) in parts:
+                sub = total(t)
+                out[f"{path} ({module_base(t)})"] = sub
+                for k, v in sub.items():
+                    own[k] = own.get(k, 0) - v
+            else:
+                walk(t, path + ".")
+
+    walk(top, "")
+    out["(glue)"] = own
     return out
 
 
@@ -274,7 +297,7 @@ def synth_block(block, seeds: list[int], freq: float, pool: ThreadPoolExecutor) 
         hier.result()
         rec["seconds"]["yosys_ecp5_hier"] = round(hier.result(), 1)
         rec["shares"] = {k: {c: v.get(c, 0) for c in ("LUT4", "TRELLIS_FF", "CCU2C", "TRELLIS_DPR16X4", "DP16KD")}
-                         for k, v in hier_totals(out / "ecp5_hier_stat.json", block.top).items()}
+                         for k, v in hier_totals(out / "ecp5_hier_stat.json", block.top, SHARES[block.name]).items()}
     return rec
 
 
