@@ -117,6 +117,8 @@ module dma_datapath #(
                           ? (1 << (FIFO_DEPTH_LOG2 - 1)) : MAX_BURST_LEN;
     // beats written into the W FIFO minus beats claimed by issued write bursts
     localparam CREDIT_W = $clog2(WR_OUTSTANDING * 256 + (1 << FIFO_DEPTH_LOG2)) + 2;
+    // transfer lengths in beats (dma_burst_gen, dma_realign)
+    localparam CNT_W    = LEN_WIDTH - OFF_W + 1;
 
     // status error codes (docs/architecture.md)
     localparam [3:0] ERR_NONE       = 4'd0,
@@ -197,7 +199,7 @@ module dma_datapath #(
     wire [TAG_WIDTH-1:0]  st_tag;
     wire                  st_bad, st_dst_stream;
     wire                  st_pop;
-    dma_fifo #(.WIDTH(TAG_WIDTH + 2), .DEPTH_LOG2(CMD_DEPTH_LOG2 + 1)) q_sts (
+    dma_fifo #(.WIDTH(TAG_WIDTH + 2), .DEPTH_LOG2(CMD_DEPTH_LOG2 + 1), .OUT_REG(1)) q_sts (
         .clk(clk), .rst(rst),
         .wr_en(cmd_fire), .din({cmd_tag, cmd_bad, cmd_dst_kind}), .full(q_sts_full),
         .rd_en(st_pop), .dout({st_tag, st_bad, st_dst_stream}), .empty(q_sts_empty)
@@ -211,23 +213,24 @@ module dma_datapath #(
     wire [8:0]            ar_bst_beats;
     wire                  ar_xfer_ready;
     reg  [RD_OUT_W-1:0]   rd_inflight;
-    reg  [TAG_WIDTH-1:0]  ar_tag;           // tag of the transfer being split into bursts
+    wire [TAG_WIDTH-1:0]  ar_tag;           // tag of the transfer being split into bursts
 
     assign rd_xfer_pop = ar_xfer_ready && !q_rd_empty;
 
     wire ar_slot   = !m_axi_arvalid || m_axi_arready;
     wire ar_load   = ar_bst_valid && ar_slot && (rd_inflight < RD_OUTSTANDING[RD_OUT_W-1:0]);
+    // a read burst is over once its last beat is in the R register slice
     wire r_burst_done = m_axi_rvalid && m_axi_rready && m_axi_rlast;
 
     dma_burst_gen #(.ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .BYTES_LOG2(OFF_W),
-                    .MAX_BURST_LEN(MAX_BURST_LEN)) ar_gen (
+                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH)) ar_gen (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_rd_empty), .xfer_ready(ar_xfer_ready),
-        .xfer_addr(rd_xfer_addr), .xfer_len(rd_xfer_len),
+        .xfer_addr(rd_xfer_addr), .xfer_len(rd_xfer_len), .xfer_user(rd_xfer_tag),
         .cap_beats(MAX_BURST_LEN[8:0]),
-        .trunc_en(1'b0), .trunc_bytes({LEN_WIDTH{1'b0}}),
+        .trunc_en(1'b0), .trunc_beats({CNT_W{1'b0}}),
         .bst_valid(ar_bst_valid), .bst_ready(ar_load),
-        .bst_addr(ar_bst_addr), .bst_beats(ar_bst_beats), .bst_last(ar_bst_last)
+        .bst_addr(ar_bst_addr), .bst_beats(ar_bst_beats), .bst_last(ar_bst_last), .bst_user(ar_tag)
     );
     // reads need no per-transfer boundary: R beats are counted by the realigner
     wire unused_ar = ^{ar_bst_last, ar_bst_beats[8]};
@@ -238,11 +241,8 @@ module dma_datapath #(
             m_axi_araddr  <= {ADDR_WIDTH{1'b0}};
             m_axi_arlen   <= 8'd0;
             m_axi_aruser  <= {TAG_WIDTH{1'b0}};
-            ar_tag        <= {TAG_WIDTH{1'b0}};
             rd_inflight   <= {RD_OUT_W{1'b0}};
         end else begin
-            if (rd_xfer_pop)
-                ar_tag <= rd_xfer_tag;
             if (ar_load) begin
                 m_axi_arvalid <= 1'b1;
                 m_axi_araddr  <= ar_bst_addr;
@@ -257,62 +257,109 @@ module dma_datapath #(
     end
 
     // =====================================================================
-    // Realigner: R or s_axis in; W FIFO or m_axis FIFO out
+    // Realigner: R or s_axis in (through register slices); W FIFO or m_axis FIFO out
     // =====================================================================
+    // R register slice: RREADY comes from a flop
+    wire                  r_valid, r_ready;
+    wire [DATA_WIDTH-1:0] r_data;
+    wire [1:0]            r_err;
+    dma_skid #(.WIDTH(DATA_WIDTH + 2)) r_slice (
+        .clk(clk), .rst(rst),
+        .s_valid(m_axi_rvalid), .s_ready(m_axi_rready),
+        .s_data({m_axi_rdata, m_axi_rresp[1] ? (m_axi_rresp[0] ? 2'd2 : 2'd1) : 2'd0}),
+        .m_valid(r_valid), .m_ready(r_ready), .m_data({r_data, r_err})
+    );
+
+    // s_axis register slice, with the byte count of a TLAST beat: TKEEP's
+    // contiguous ones from lane 0 (TKEEP[0] = 0 counts as a full beat)
+    reg [OFF_W:0] s_keep_bytes;
+    integer k;
+    always @* begin
+        s_keep_bytes = N[OFF_W:0];
+        for (k = N - 1; k >= 1; k = k - 1)
+            if (!s_axis_tkeep[k]) s_keep_bytes = k[OFF_W:0];
+    end
+    wire                  sv_valid, sv_ready, sv_last;
+    wire [DATA_WIDTH-1:0] sv_data;
+    wire [OFF_W:0]        sv_bytes;
+    dma_skid #(.WIDTH(DATA_WIDTH + OFF_W + 2)) s_slice (
+        .clk(clk), .rst(rst),
+        .s_valid(s_axis_tvalid), .s_ready(s_axis_tready),
+        .s_data({s_axis_tdata, s_axis_tlast ? s_keep_bytes : N[OFF_W:0], s_axis_tlast}),
+        .m_valid(sv_valid), .m_ready(sv_ready), .m_data({sv_data, sv_bytes, sv_last})
+    );
+
     wire                  in_ready;
     wire                  out_valid, out_last;
     wire [DATA_WIDTH-1:0] out_data;
     wire [N-1:0]          out_strb;
+    wire [2:0]            out_user;
     wire                  done_valid, done_eop;
-    wire [LEN_WIDTH-1:0]  done_len, done_good;
+    wire [LEN_WIDTH-1:0]  done_good;
+    wire [CNT_W-1:0]      done_beats;
     wire [1:0]            done_err;
 
-    wire wq_full, ms_full, q_done_full, q_s2end_full;
-    wire aln_s2mm    = aln_src_stream && !aln_dst_stream;
-    wire out_ready   = aln_dst_stream ? !ms_full : !wq_full;
-    wire done_ready  = !q_done_full && (!aln_s2mm || !q_s2end_full);
+    // the transfer of the beat in the realigner's output register
+    wire out_src_stream = out_user[2];
+    wire out_dst_stream = out_user[1];
+    wire out_eop        = out_user[0];
+    wire out_s2mm       = out_src_stream && !out_dst_stream;
 
-    assign m_axi_rready  = in_ready && !aln_src_stream;
-    assign s_axis_tready = in_ready && aln_src_stream;
+    wire wq_full, ms_full;
+    wire out_ready   = out_dst_stream ? !ms_full : !wq_full;
+    wire st_done_pop;   // a completion record is consumed (status)
 
-    dma_realign #(.DATA_WIDTH(DATA_WIDTH), .LEN_WIDTH(LEN_WIDTH)) realign (
+    // the realigner's working transfer decides which slice it reads
+    wire realign_stream;
+    assign r_ready  = in_ready && !realign_stream;
+    assign sv_ready = in_ready &&  realign_stream;
+
+    dma_realign #(.DATA_WIDTH(DATA_WIDTH), .LEN_WIDTH(LEN_WIDTH), .USER_WIDTH(3),
+                  .DONE_SLOTS(1 << CMD_DEPTH_LOG2)) realign (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_aln_empty), .xfer_pop(aln_pop),
         .xfer_so(aln_so), .xfer_do(aln_do), .xfer_len(aln_len), .xfer_src_stream(aln_src_stream),
-        .in_valid(aln_src_stream ? s_axis_tvalid : m_axi_rvalid),
+        .xfer_user({aln_src_stream, aln_dst_stream, aln_eop}),
+        .in_stream(realign_stream),
+        .in_valid(realign_stream ? sv_valid : r_valid),
         .in_ready(in_ready),
-        .in_data(aln_src_stream ? s_axis_tdata : m_axi_rdata),
-        .in_err(m_axi_rresp[1] ? (m_axi_rresp[0] ? 2'd2 : 2'd1) : 2'd0),
-        .in_last(s_axis_tlast),
-        .in_keep(s_axis_tkeep),
+        .in_data(realign_stream ? sv_data : r_data),
+        .in_err(r_err),
+        .in_last(sv_last),
+        .in_bytes(sv_bytes),
         .out_valid(out_valid), .out_ready(out_ready),
-        .out_data(out_data), .out_strb(out_strb), .out_last(out_last),
-        .done_ready(done_ready), .done_valid(done_valid),
-        .done_len(done_len), .done_good(done_good), .done_err(done_err), .done_eop(done_eop)
+        .out_data(out_data), .out_strb(out_strb), .out_last(out_last), .out_user(out_user),
+        .done_valid(done_valid), .done_good(done_good), .done_err(done_err), .done_eop(done_eop),
+        .done_beats(done_beats), .done_free(st_done_pop)
     );
 
     wire out_fire = out_valid && out_ready;
 
     // completion record per transfer: {bytes delivered, read error, eop}
+    // (the realigner starts a transfer only when this queue has room for it)
     wire                 q_done_empty;
     wire [LEN_WIDTH-1:0] cd_good;
     wire [1:0]           cd_err;
     wire                 cd_eop;
+    wire                 q_done_full;
     dma_fifo #(.WIDTH(LEN_WIDTH + 3), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_done (
         .clk(clk), .rst(rst),
         .wr_en(done_valid), .din({done_good, done_err, done_eop}), .full(q_done_full),
-        .rd_en(st_pop && !st_bad), .dout({cd_good, cd_err, cd_eop}), .empty(q_done_empty)
+        .rd_en(st_done_pop), .dout({cd_good, cd_err, cd_eop}), .empty(q_done_empty)
     );
+    wire unused_done = q_done_full;
 
-    // stream->memory: by how much the stream shortened the transfer
-    wire                 q_s2end_empty;
-    wire [LEN_WIDTH-1:0] s2end_short;
+    // stream->memory: the transfer's output beats, i.e. its W beats
+    // (popped before the transfer's status, so the same slots cover it)
+    wire                 q_s2end_empty, q_s2end_full;
+    wire [CNT_W-1:0]     s2end_beats;
     wire                 s2end_pop;
-    dma_fifo #(.WIDTH(LEN_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_s2end (
+    dma_fifo #(.WIDTH(CNT_W), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_s2end (
         .clk(clk), .rst(rst),
-        .wr_en(done_valid && aln_s2mm), .din(aln_len - done_len), .full(q_s2end_full),
-        .rd_en(s2end_pop), .dout(s2end_short), .empty(q_s2end_empty)
+        .wr_en(done_valid && out_s2mm), .din(done_beats), .full(q_s2end_full),
+        .rd_en(s2end_pop), .dout(s2end_beats), .empty(q_s2end_empty)
     );
+    wire unused_s2end = q_s2end_full;
 
     // =====================================================================
     // memory->stream output
@@ -320,8 +367,8 @@ module dma_datapath #(
     wire ms_empty, ms_xfer_end;
     dma_fifo #(.WIDTH(DATA_WIDTH + N + 2), .DEPTH_LOG2(2)) q_ms (
         .clk(clk), .rst(rst),
-        .wr_en(out_fire && aln_dst_stream),
-        .din({out_data, out_strb, out_last && aln_eop, out_last}), .full(ms_full),
+        .wr_en(out_fire && out_dst_stream),
+        .din({out_data, out_strb, out_last && out_eop, out_last}), .full(ms_full),
         .rd_en(m_axis_tvalid && m_axis_tready),
         .dout({m_axis_tdata, m_axis_tkeep, m_axis_tlast, ms_xfer_end}),
         .empty(ms_empty)
@@ -338,7 +385,7 @@ module dma_datapath #(
     wire                 w_fire = m_axi_wvalid && m_axi_wready;
     dma_fifo #(.WIDTH(DATA_WIDTH + N), .DEPTH_LOG2(FIFO_DEPTH_LOG2)) q_w (
         .clk(clk), .rst(rst),
-        .wr_en(out_fire && !aln_dst_stream), .din({out_data, out_strb}), .full(wq_full),
+        .wr_en(out_fire && !out_dst_stream), .din({out_data, out_strb}), .full(wq_full),
         .rd_en(w_fire), .dout({m_axi_wdata, m_axi_wstrb}), .empty(wq_empty)
     );
 
@@ -346,13 +393,12 @@ module dma_datapath #(
     wire [ADDR_WIDTH-1:0] aw_bst_addr;
     wire [8:0]            aw_bst_beats;
     wire                  aw_xfer_ready;
-    reg                   aw_s2mm;          // current write transfer has a stream source
+    wire                  aw_s2mm;          // current write transfer has a stream source
     reg                   aw_trunc_done;    // its stream-end record has been applied
     reg  [WR_OUT_W-1:0]   wr_inflight;
     reg  signed [CREDIT_W-1:0] w_credit;
     reg                   aw_last_r;
-    reg  [8:0]            aw_beats_r;
-    reg  [TAG_WIDTH-1:0]  aw_tag;
+    wire [TAG_WIDTH-1:0]  aw_tag;
 
     assign wr_xfer_pop = aw_xfer_ready && !q_wr_empty;
 
@@ -369,14 +415,15 @@ module dma_datapath #(
     assign s2end_pop = aw_load && aw_bst_last && aw_s2mm;
 
     dma_burst_gen #(.ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .BYTES_LOG2(OFF_W),
-                    .MAX_BURST_LEN(MAX_BURST_LEN)) aw_gen (
+                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH + 1)) aw_gen (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_wr_empty), .xfer_ready(aw_xfer_ready),
-        .xfer_addr(wr_xfer_addr), .xfer_len(wr_xfer_len),
+        .xfer_addr(wr_xfer_addr), .xfer_len(wr_xfer_len), .xfer_user({wr_xfer_src_stream, wr_xfer_tag}),
         .cap_beats(aw_s2mm ? S2MM_BURST[8:0] : MAX_BURST_LEN[8:0]),
-        .trunc_en(aw_trunc), .trunc_bytes(s2end_short),
+        .trunc_en(aw_trunc), .trunc_beats(s2end_beats),
         .bst_valid(aw_bst_valid), .bst_ready(aw_load),
-        .bst_addr(aw_bst_addr), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last)
+        .bst_addr(aw_bst_addr), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last),
+        .bst_user({aw_s2mm, aw_tag})
     );
 
     always @(posedge clk) begin
@@ -385,10 +432,7 @@ module dma_datapath #(
             m_axi_awaddr  <= {ADDR_WIDTH{1'b0}};
             m_axi_awlen   <= 8'd0;
             aw_last_r     <= 1'b0;
-            aw_beats_r    <= 9'd0;
-            aw_s2mm       <= 1'b0;
             aw_trunc_done <= 1'b0;
-            aw_tag        <= {TAG_WIDTH{1'b0}};
             m_axi_awuser  <= {TAG_WIDTH{1'b0}};
         end else begin
             if (aw_load) begin
@@ -397,31 +441,27 @@ module dma_datapath #(
                 m_axi_awlen   <= aw_bst_beats[7:0] - 8'd1;
                 m_axi_awuser  <= aw_tag;
                 aw_last_r     <= aw_bst_last;
-                aw_beats_r    <= aw_bst_beats;
             end else if (m_axi_awready) begin
                 m_axi_awvalid <= 1'b0;
             end
-            if (wr_xfer_pop) begin
-                aw_s2mm       <= wr_xfer_src_stream;
-                aw_tag        <= wr_xfer_tag;
+            if (aw_load && aw_bst_last)
                 aw_trunc_done <= 1'b0;
-            end else if (aw_trunc) begin
+            else if (aw_trunc)
                 aw_trunc_done <= 1'b1;
-            end
         end
     end
 
     // W sequencer: burst lengths in AW order, WLAST on each burst's final beat
     wire       q_wb_empty;
-    wire [8:0] wb_beats;
+    wire [7:0] wb_len;      // AWLEN of the burst being written
     reg  [7:0] w_beat_idx;
-    dma_fifo #(.WIDTH(9), .DEPTH_LOG2(WR_Q_LOG2)) q_wb (
+    dma_fifo #(.WIDTH(8), .DEPTH_LOG2(WR_Q_LOG2)) q_wb (
         .clk(clk), .rst(rst),
-        .wr_en(aw_fire), .din(aw_beats_r), .full(q_wb_full),
-        .rd_en(w_fire && m_axi_wlast), .dout(wb_beats), .empty(q_wb_empty)
+        .wr_en(aw_fire), .din(m_axi_awlen), .full(q_wb_full),
+        .rd_en(w_fire && m_axi_wlast), .dout(wb_len), .empty(q_wb_empty)
     );
     assign m_axi_wvalid = !q_wb_empty && !wq_empty;
-    assign m_axi_wlast  = ({1'b0, w_beat_idx} == wb_beats - 9'd1);
+    assign m_axi_wlast  = (w_beat_idx == wb_len);
 
     // B completion: one entry per write burst, flagged on a transfer's last one
     wire       q_bq_empty, bq_last;
@@ -458,7 +498,7 @@ module dma_datapath #(
             wr_inflight <= wr_inflight + {{(WR_OUT_W-1){1'b0}}, aw_load}
                                        - {{(WR_OUT_W-1){1'b0}}, b_fire};
             w_credit <= w_credit
-                      + ((out_fire && !aln_dst_stream) ? 1 : 0)
+                      + ((out_fire && !out_dst_stream) ? 1 : 0)
                       - (aw_load ? $signed({{(CREDIT_W-9){1'b0}}, aw_bst_beats}) : 0);
         end
     end
@@ -469,6 +509,7 @@ module dma_datapath #(
     wire st_data_done = st_dst_stream ? (ms_done_cnt != 0) : !q_wdone_empty;
     wire st_slot      = !sts_valid || sts_ready;
     assign st_pop     = !q_sts_empty && st_slot && (st_bad || (!q_done_empty && st_data_done));
+    assign st_done_pop = st_pop && !st_bad;
 
     wire ms_end_fire  = m_axis_tvalid && m_axis_tready && ms_xfer_end;
 

@@ -1,44 +1,84 @@
 // Synchronous FIFO with first-word fall-through: dout shows the head entry
 // whenever empty is low, and holds it until rd_en pops it.
 // Writes when full and reads when empty are ignored (callers check the flags).
+// empty and full are registered, so callers may use them in timing-critical
+// handshakes without a path through the pointer arithmetic.
+// OUT_REG = 1 adds an output register (one more entry, one more cycle from
+// write to dout): dout then comes from flops, not from the RAM's read port.
 module dma_fifo #(
     parameter WIDTH      = 8,
-    parameter DEPTH_LOG2 = 2
+    parameter DEPTH_LOG2 = 2,
+    parameter OUT_REG    = 0
 ) (
     input  wire                  clk,
     input  wire                  rst,
     input  wire                  wr_en,
     input  wire [WIDTH-1:0]      din,
-    output wire                  full,
+    output reg                   full,
     input  wire                  rd_en,
     output wire [WIDTH-1:0]      dout,
     output wire                  empty
 );
+    localparam [DEPTH_LOG2:0] DEPTH = 1 << DEPTH_LOG2;
 
     reg [WIDTH-1:0]      mem [0:(1<<DEPTH_LOG2)-1];
-    reg [DEPTH_LOG2:0]   wr_ptr;
-    reg [DEPTH_LOG2:0]   rd_ptr;
+    reg [DEPTH_LOG2-1:0] wr_ptr;
+    reg [DEPTH_LOG2-1:0] rd_ptr;
+    reg [DEPTH_LOG2:0]   count;
 
+    reg  ram_empty;
+    wire ram_rd;
     wire do_wr = wr_en && !full;
-    wire do_rd = rd_en && !empty;
+    wire do_rd = ram_rd && !ram_empty;
+    wire [WIDTH-1:0] ram_dout = mem[rd_ptr];
 
-    wire [DEPTH_LOG2:0] count = wr_ptr - rd_ptr;
-    assign empty = (wr_ptr == rd_ptr);
-    assign full  = (count == {1'b1, {DEPTH_LOG2{1'b0}}});
-    assign dout  = mem[rd_ptr[DEPTH_LOG2-1:0]];
+    generate
+        if (OUT_REG != 0) begin : g_out
+            reg             out_valid;
+            reg [WIDTH-1:0] out_data;
+            // refill the output register whenever it is free or being popped
+            assign ram_rd = !out_valid || rd_en;
+            always @(posedge clk) begin
+                if (rst)
+                    out_valid <= 1'b0;
+                else if (ram_rd)
+                    out_valid <= !ram_empty;
+                if (ram_rd && !ram_empty)
+                    out_data <= ram_dout;
+            end
+            assign dout  = out_data;
+            assign empty = !out_valid;
+        end else begin : g_direct
+            assign ram_rd = rd_en;
+            assign dout   = ram_dout;
+            assign empty  = ram_empty;
+        end
+    endgenerate
 
     always @(posedge clk) begin
         if (do_wr)
-            mem[wr_ptr[DEPTH_LOG2-1:0]] <= din;
+            mem[wr_ptr] <= din;
     end
 
     always @(posedge clk) begin
         if (rst) begin
-            wr_ptr <= {(DEPTH_LOG2+1){1'b0}};
-            rd_ptr <= {(DEPTH_LOG2+1){1'b0}};
+            wr_ptr <= {DEPTH_LOG2{1'b0}};
+            rd_ptr <= {DEPTH_LOG2{1'b0}};
+            count  <= {(DEPTH_LOG2+1){1'b0}};
+            ram_empty <= 1'b1;
+            full   <= 1'b0;
         end else begin
             if (do_wr) wr_ptr <= wr_ptr + 1'b1;
             if (do_rd) rd_ptr <= rd_ptr + 1'b1;
+            if (do_wr && !do_rd) begin
+                count <= count + 1'b1;
+                ram_empty <= 1'b0;
+                full  <= (count == DEPTH - 1'b1);
+            end else if (do_rd && !do_wr) begin
+                count <= count - 1'b1;
+                full  <= 1'b0;
+                ram_empty <= (count == {{DEPTH_LOG2{1'b0}}, 1'b1});
+            end
         end
     end
 endmodule

@@ -2,186 +2,339 @@
 // packed AXI4-Stream) into beats aligned for the destination, one beat per
 // cycle, with the strobes of partial first/last beats.
 //
-// Each transfer {so, do, len} is read from the head of a first-word-fall-through
-// queue (xfer_*) and popped when its last output beat leaves, so consecutive
-// transfers follow each other without a bubble. Output beat k is a window of
-// two input beats shifted by `sh` bytes:
+// Each transfer {so, do, len} is taken from a first-word-fall-through queue
+// into a prefetch register, where everything it needs is computed once: its
+// input and output beat counts, the strobe masks of its first and last output
+// beats, the shift. Per beat only counters and registered flags decide, so
+// no byte arithmetic sits between the handshakes (the engine's Fmax).
+// Output beat k is a window of two input beats shifted by `sh` bytes:
 //   so >  do: out[k] = {in[k+1], in[k]} >> (so-do)     (in[0] is preloaded)
 //   so <= do: out[k] = {in[k], in[k-1]} >> (N+so-do)
 // When no input beat is left, the last output is flushed from the held beat.
+// Memory-source transfers follow each other without a bubble; a stream-source
+// transfer starts one cycle after the previous transfer's last beat, because
+// where it starts in the head stream beat is only known then.
 //
 // Stream sources: so is the offset into the head stream beat left over by the
 // previous transfer. A transfer takes exactly `len` bytes unless TLAST ends the
-// packet first (then it ends early: done_len < len, done_eop = 1). A beat whose
+// packet first (then it ends early: fewer bytes, done_eop = 1). A beat whose
 // bytes are not all taken stays on the stream (not popped) for the next
-// transfer. On a TLAST beat, TKEEP's contiguous ones from lane 0 give the byte
-// count (TKEEP[0] = 0 counts as a full beat); other beats are always full.
+// transfer. in_bytes gives the bytes of a stream TLAST beat (else N).
 //
 // A read error (in_err) poisons the transfer: from the failing beat on, every
 // output beat has a zero strobe, so nothing derived from bad data is written.
+//
+// Output beats leave through a register. A transfer's completion record
+// {good bytes, error, eop, output beats} comes with its last output beat;
+// a transfer starts only when a completion record slot is free (DONE_SLOTS
+// slots, one freed per done_free pulse), so the output never waits for it.
 module dma_realign #(
     parameter DATA_WIDTH = 64,
-    parameter LEN_WIDTH  = 32
+    parameter LEN_WIDTH  = 32,
+    parameter USER_WIDTH = 1,
+    parameter DONE_SLOTS = 4,
+    parameter CNT_WIDTH  = LEN_WIDTH - $clog2(DATA_WIDTH/8) + 1
 ) (
     input  wire                    clk,
     input  wire                    rst,
-    // transfer queue head (stable while xfer_valid and not popped)
+    // transfer queue head (first-word fall-through)
     input  wire                    xfer_valid,
     output wire                    xfer_pop,
     input  wire [$clog2(DATA_WIDTH/8)-1:0] xfer_so,         // memory source offset in beat
     input  wire [$clog2(DATA_WIDTH/8)-1:0] xfer_do,         // destination offset in beat
     input  wire [LEN_WIDTH-1:0]    xfer_len,         // bytes, >= 1
     input  wire                    xfer_src_stream,
+    input  wire [USER_WIDTH-1:0]   xfer_user,        // carried to the output beats
     // source beats
+    output wire                    in_stream,        // 1: the working transfer reads the stream
     input  wire                    in_valid,
     output wire                    in_ready,
     input  wire [DATA_WIDTH-1:0]   in_data,
     input  wire [1:0]              in_err,           // 0 ok, else read error code
     input  wire                    in_last,          // stream TLAST
-    input  wire [DATA_WIDTH/8-1:0] in_keep,          // stream TKEEP
+    input  wire [$clog2(DATA_WIDTH/8):0] in_bytes,   // stream: bytes in a TLAST beat (1..N)
     // aligned beats
-    output wire                    out_valid,
+    output reg                     out_valid,
     input  wire                    out_ready,
-    output wire [DATA_WIDTH-1:0]   out_data,
-    output wire [DATA_WIDTH/8-1:0] out_strb,
-    output wire                    out_last,         // last beat of the transfer
-    // transfer completion (fires with the last output beat)
-    input  wire                    done_ready,
+    output reg  [DATA_WIDTH-1:0]   out_data,
+    output reg  [DATA_WIDTH/8-1:0] out_strb,
+    output reg                     out_last,         // last beat of the transfer
+    output reg  [USER_WIDTH-1:0]   out_user,
+    // completion, with the last output beat (out_valid && out_ready && out_last)
     output wire                    done_valid,
-    output wire [LEN_WIDTH-1:0]    done_len,         // bytes the transfer covered
     output wire [LEN_WIDTH-1:0]    done_good,        // bytes delivered before a read error
     output wire [1:0]              done_err,
-    output wire                    done_eop          // stream TLAST ended the transfer
+    output wire                    done_eop,         // stream TLAST ended the transfer
+    output wire [CNT_WIDTH-1:0]    done_beats,       // output beats of the transfer
+    input  wire                    done_free         // a completion record was consumed
 );
-    localparam N     = DATA_WIDTH / 8;
-    localparam OFF_W = $clog2(N);
-    localparam [OFF_W:0] NB = N[OFF_W:0];
+    localparam N      = DATA_WIDTH / 8;
+    localparam OFF_W  = $clog2(N);
+    localparam CW     = CNT_WIDTH;
+    localparam [OFF_W:0]   NB   = N[OFF_W:0];
+    localparam [N-1:0]     ONES = {N{1'b1}};
+    localparam CRED_W = $clog2(DONE_SLOTS + 1);
+    localparam [OFF_W-1:0] NM1  = {OFF_W{1'b1}};   // N - 1
 
-    // ---- state ---------------------------------------------------------------
-    reg                    fresh;       // next cycle starts the transfer at the queue head
-    reg                    preloaded;
-    reg                    first_in;
-    reg                    first_out;
-    reg  [LEN_WIDTH-1:0]   in_rem;      // bytes still to take from the source
-    reg  [LEN_WIDTH-1:0]   out_rem;     // bytes still to emit
-    reg  [LEN_WIDTH-1:0]   len_act;     // transfer length, shortened by an early TLAST
-    reg  [LEN_WIDTH-1:0]   good;
-    reg  [1:0]             err;
-    reg                    eop_seen;
-    reg  [OFF_W-1:0]       so_lat;
-    reg  [OFF_W-1:0]       stream_off;  // bytes of the head stream beat already taken
-    reg  [DATA_WIDTH-1:0]  prev;
+    // =====================================================================
+    // Prefetch register: the next transfer, with its per-transfer values
+    // =====================================================================
+    reg                  pf_v;
+    reg                  pf_stream;
+    reg [USER_WIDTH-1:0] pf_user;
+    reg [LEN_WIDTH-1:0]  pf_len;
+    reg [OFF_W-1:0]      pf_do;
+    reg [CW-1:0]         pf_nout;       // output beats
+    reg                  pf_nout_one;
+    reg [N-1:0]          pf_first_mask, pf_last_mask;
+    // memory source: values that depend on so
+    reg [CW-1:0]         pf_nin;        // input beats
+    reg                  pf_nin_one;
+    reg [OFF_W:0]        pf_in_end;     // one past the last byte taken from the final input beat
+    reg [OFF_W-1:0]      pf_d;          // (do - so) mod N
+    reg                  pf_pre;        // so > do: preload one input beat
 
-    // values for this cycle: straight from the queue head on a fresh transfer
-    wire [OFF_W-1:0]     so        = fresh ? (xfer_src_stream ? stream_off : xfer_so) : so_lat;
-    wire                 first_in_c  = fresh | first_in;
-    wire                 first_out_c = fresh | first_out;
-    wire                 preloaded_c = !fresh & preloaded;
-    wire [LEN_WIDTH-1:0] in_rem_c  = fresh ? xfer_len : in_rem;
-    wire [LEN_WIDTH-1:0] out_rem_c = fresh ? xfer_len : out_rem;
-    wire [LEN_WIDTH-1:0] len_c     = fresh ? xfer_len : len_act;
-    wire [LEN_WIDTH-1:0] good_c    = fresh ? {LEN_WIDTH{1'b0}} : good;
-    wire [1:0]           err_c     = fresh ? 2'd0 : err;
-    wire                 eop_c     = !fresh & eop_seen;
+    // beats covering len bytes from offset `off`: (len + off + N-1) / N
+    /* verilator lint_off UNUSEDSIGNAL */   // span's low bits: the offset in the last beat
+    function [CW-1:0] beats_of(input [LEN_WIDTH-1:0] len, input [OFF_W-1:0] off);
+        reg [LEN_WIDTH:0] span;
+        begin
+            span = {1'b0, len} + {{(LEN_WIDTH+1-OFF_W){1'b0}}, off} + (N - 1);
+            beats_of = span[LEN_WIDTH:OFF_W];
+        end
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+    // lane one past the last byte of the final beat: ((len + off - 1) mod N) + 1
+    function [OFF_W:0] end_of(input [OFF_W-1:0] len_lo, input [OFF_W-1:0] off);
+        reg [OFF_W-1:0] t;
+        begin
+            t = len_lo + off + NM1;
+            end_of = {1'b0, t} + 1'b1;
+        end
+    endfunction
 
-    wire                 pre   = (so > xfer_do);
-    wire [OFF_W:0]       sh    = pre ? {1'b0, so} - {1'b0, xfer_do}
-                                     : NB + {1'b0, so} - {1'b0, xfer_do};
+    wire [CW-1:0] x_nout = beats_of(xfer_len, xfer_do);
+    wire [CW-1:0] x_nin  = beats_of(xfer_len, xfer_so);
+    wire [OFF_W:0] x_out_end = end_of(xfer_len[OFF_W-1:0], xfer_do);
 
-    wire preload = pre && !preloaded_c;
-    wire consume = preload || (in_rem_c != {LEN_WIDTH{1'b0}});
+    assign xfer_pop = xfer_valid && !pf_v;
+
+    // =====================================================================
+    // Working transfer
+    // =====================================================================
+    reg                  act;
+    reg                  stream;
+    reg [USER_WIDTH-1:0] user;
+    reg                  pre, preloaded, first_out;
+    reg [OFF_W-1:0]      d;
+    reg [OFF_W:0]        sh;
+    reg [CW-1:0]         in_cnt, out_cnt;
+    reg                  in_zero, in_one, out_one;
+    reg [OFF_W:0]        in_end;
+    reg [N-1:0]          first_mask, last_mask;
+    reg [1:0]            err;
+    reg                  eop_seen;
+    reg [OFF_W-1:0]      stream_off;    // bytes of the head stream beat already taken
+    reg [DATA_WIDTH-1:0] prev;
+    reg [CRED_W-1:0]     cred;          // free completion record slots
+
+    // a stream-source transfer, computed from where the stream stands
+    wire [CW-1:0]    s_nin    = beats_of(pf_len, stream_off);
+    wire [OFF_W:0]   s_in_end = end_of(pf_len[OFF_W-1:0], stream_off);
+    wire [OFF_W-1:0] s_d      = pf_do - stream_off;
+    wire             s_pre    = (stream_off > pf_do);
+
+    // ---- per beat ---------------------------------------------------------
+    wire preload = pre && !preloaded;
+    wire consume = !in_zero;
     wire produce = !preload;
+    wire o_ready = !out_valid || out_ready;
+    wire fire    = act && (!consume || in_valid) && (!produce || o_ready);
 
-    // ---- input side --------------------------------------------------------------
-    // valid bytes in this source beat: contiguous TKEEP ones on a stream TLAST beat
-    reg [OFF_W:0] keep_bytes;
-    integer i;
-    always @* begin
-        keep_bytes = NB;
-        for (i = N - 1; i >= 1; i = i - 1)
-            if (!in_keep[i]) keep_bytes = i[OFF_W:0];
-    end
-    wire [OFF_W:0] beat_bytes = (xfer_src_stream && in_last) ? keep_bytes : NB;
-    wire [OFF_W:0] avail      = first_in_c ? beat_bytes - {1'b0, so} : beat_bytes;
-    wire           take_all   = (in_rem_c >= {{(LEN_WIDTH-OFF_W-1){1'b0}}, avail});
-    wire [OFF_W:0] take       = take_all ? avail : in_rem_c[OFF_W:0];
-    wire [LEN_WIDTH-1:0] in_rem_after = in_rem_c - {{(LEN_WIDTH-OFF_W-1){1'b0}}, take};
-    wire           stream_end = xfer_src_stream && in_last && take_all && consume;
-    wire [LEN_WIDTH-1:0] shortfall = stream_end ? in_rem_after : {LEN_WIDTH{1'b0}};
-    // a stream beat is popped only when all its bytes are taken
-    wire           pop_in     = !xfer_src_stream || take_all;
+    wire           tl         = stream && in_last;
+    wire           ge         = (in_end >= in_bytes);
+    wire           pop_in     = !stream || !in_one || ge;
+    wire           stream_end = consume && tl && (!in_one || ge);
+    wire [OFF_W+1:0] ebd      = {1'b0, in_bytes} + {2'b0, d};  // end lane of the packet
+    wire           early_now  = (ebd <= {1'b0, NB});
+    wire           last_out   = produce && (stream_end ? early_now : out_one);
+    wire           finish     = fire && last_out;
 
-    // ---- output side -------------------------------------------------------------
-    wire [LEN_WIDTH-1:0] out_rem_eff = out_rem_c - shortfall;
-    wire [OFF_W:0]       lo          = first_out_c ? {1'b0, xfer_do} : {(OFF_W+1){1'b0}};
-    wire [OFF_W:0]       room        = NB - lo;
-    wire                 last_out    = (out_rem_eff <= {{(LEN_WIDTH-OFF_W-1){1'b0}}, room});
-    wire [OFF_W:0]       nbytes      = last_out ? out_rem_eff[OFF_W:0] : room;
-    wire [OFF_W:0]       hi          = lo + nbytes;                 // one past the last lane
-    wire [N-1:0]         mask_lo     = {N{1'b1}} << lo;
-    wire [N-1:0]         mask_hi     = ~({N{1'b1}} << hi);          // hi == N: all lanes
-    wire [N-1:0]         strb        = mask_lo & mask_hi;
+    wire [1:0] err_in  = (consume && !stream) ? in_err : 2'd0;
+    wire [1:0] err_now = (err != 2'd0) ? err : err_in;
 
-    wire [1:0]           err_in  = (consume && !xfer_src_stream) ? in_err : 2'd0;
-    wire [1:0]           err_now = (err_c != 2'd0) ? err_c : err_in;
-
+    wire [N-1:0] end_mask = stream_end ? ~(ONES << ebd[OFF_W:0]) : last_mask;
+    wire [N-1:0] strb     = (first_out ? first_mask : ONES) & (last_out ? end_mask : ONES);
     wire [2*DATA_WIDTH-1:0] window = {in_data, prev};
 
-    wire fire = xfer_valid
-             && (!consume || in_valid)
-             && (!produce || out_ready)
-             && (!(produce && last_out) || done_ready);
-    wire finish = fire && produce && last_out;
-
     assign in_ready  = fire && consume && pop_in;
-    assign out_valid = xfer_valid && produce && (!consume || in_valid)
-                    && (!last_out || done_ready);
-    assign out_data  = window[sh*8 +: DATA_WIDTH];
-    assign out_strb  = (err_now != 2'd0) ? {N{1'b0}} : strb;
-    assign out_last  = last_out;
-    assign xfer_pop  = finish;
+    assign in_stream = stream;
 
-    wire [LEN_WIDTH-1:0] good_next = good_c + ((err_now != 2'd0) ? {LEN_WIDTH{1'b0}}
-                                              : {{(LEN_WIDTH-OFF_W-1){1'b0}}, nbytes});
-    assign done_valid = finish;
-    assign done_len   = len_c - shortfall;
-    assign done_good  = good_next;
-    assign done_err   = err_now;
-    assign done_eop   = eop_c | stream_end;
+    // ---- loading the next transfer ---------------------------------------------
+    wire cred_ok  = (cred != {CRED_W{1'b0}});
+    wire load_mem = pf_v && !pf_stream && cred_ok && (!act || finish);
+    wire load_str = pf_v &&  pf_stream && cred_ok && !act;
+    wire load     = load_mem || load_str;
 
     always @(posedge clk) begin
         if (rst) begin
-            fresh      <= 1'b1;
+            pf_v <= 1'b0;
+        end else if (xfer_pop) begin
+            pf_v <= 1'b1;
+        end else if (load) begin
+            pf_v <= 1'b0;
+        end
+        if (xfer_pop) begin
+            pf_stream     <= xfer_src_stream;
+            pf_user       <= xfer_user;
+            pf_len        <= xfer_len;
+            pf_do         <= xfer_do;
+            pf_nout       <= x_nout;
+            pf_nout_one   <= (x_nout == {{(CW-1){1'b0}}, 1'b1});
+            pf_first_mask <= ONES << xfer_do;
+            pf_last_mask  <= ~(ONES << x_out_end);
+            pf_nin        <= x_nin;
+            pf_nin_one    <= (x_nin == {{(CW-1){1'b0}}, 1'b1});
+            pf_in_end     <= end_of(xfer_len[OFF_W-1:0], xfer_so);
+            pf_d          <= xfer_do - xfer_so;
+            pf_pre        <= (xfer_so > xfer_do);
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            act        <= 1'b0;
+            stream     <= 1'b0;
+            user       <= {USER_WIDTH{1'b0}};
+            pre        <= 1'b0;
             preloaded  <= 1'b0;
-            first_in   <= 1'b1;
             first_out  <= 1'b1;
-            in_rem     <= {LEN_WIDTH{1'b0}};
-            out_rem    <= {LEN_WIDTH{1'b0}};
-            len_act    <= {LEN_WIDTH{1'b0}};
-            good       <= {LEN_WIDTH{1'b0}};
+            d          <= {OFF_W{1'b0}};
+            sh         <= NB;
+            in_cnt     <= {CW{1'b0}};
+            out_cnt    <= {CW{1'b0}};
+            in_zero    <= 1'b1;
+            in_one     <= 1'b0;
+            out_one    <= 1'b0;
+            in_end     <= NB;
+            first_mask <= ONES;
+            last_mask  <= ONES;
             err        <= 2'd0;
             eop_seen   <= 1'b0;
-            so_lat     <= {OFF_W{1'b0}};
             stream_off <= {OFF_W{1'b0}};
             prev       <= {DATA_WIDTH{1'b0}};
-        end else if (fire) begin
-            fresh     <= finish;
-            so_lat    <= so;
-            preloaded <= preloaded_c | preload;
-            first_in  <= first_in_c & !consume;
-            first_out <= first_out_c & !produce;
-            in_rem    <= consume ? (stream_end ? {LEN_WIDTH{1'b0}} : in_rem_after) : in_rem_c;
-            out_rem   <= produce ? out_rem_eff - {{(LEN_WIDTH-OFF_W-1){1'b0}}, nbytes} : out_rem_eff;
-            len_act   <= len_c - shortfall;
-            good      <= produce ? good_next : good_c;
-            err       <= err_now;
-            eop_seen  <= eop_c | stream_end;
-            if (consume) begin
-                prev <= in_data;
-                if (xfer_src_stream)
-                    stream_off <= pop_in ? {OFF_W{1'b0}}
-                                         : (first_in_c ? so : {OFF_W{1'b0}}) + take[OFF_W-1:0];
+        end else begin
+            if (fire) begin
+                if (finish) act <= 1'b0;
+                preloaded <= preloaded || preload;
+                first_out <= first_out && !produce;
+                err       <= err_now;
+                eop_seen  <= eop_seen || stream_end;
+                if (consume) begin
+                    prev    <= in_data;
+                    in_cnt  <= in_cnt - 1'b1;
+                    in_one  <= !stream_end && (in_cnt == {{(CW-2){1'b0}}, 2'd2});
+                    in_zero <= stream_end || in_one;
+                    if (stream)
+                        stream_off <= pop_in ? {OFF_W{1'b0}} : in_end[OFF_W-1:0];
+                end
+                if (produce) begin
+                    out_cnt <= out_cnt - 1'b1;
+                    out_one <= (out_cnt == {{(CW-2){1'b0}}, 2'd2});
+                end
+                // the packet ended before the transfer's last output beat:
+                // one more beat flushes what is held
+                if (stream_end && !(produce && early_now)) begin
+                    out_one   <= 1'b1;
+                    last_mask <= ~(ONES << {1'b0, ebd[OFF_W-1:0]});
+                end
             end
+            if (load) begin
+                act        <= 1'b1;
+                stream     <= pf_stream;
+                user       <= pf_user;
+                preloaded  <= 1'b0;
+                first_out  <= 1'b1;
+                err        <= 2'd0;
+                eop_seen   <= 1'b0;
+                out_cnt    <= pf_nout;
+                out_one    <= pf_nout_one;
+                first_mask <= pf_first_mask;
+                last_mask  <= pf_last_mask;
+                in_zero    <= 1'b0;
+                if (pf_stream) begin
+                    in_cnt <= s_nin;
+                    in_one <= (s_nin == {{(CW-1){1'b0}}, 1'b1});
+                    in_end <= s_in_end;
+                    d      <= s_d;
+                    sh     <= NB - {1'b0, s_d};
+                    pre    <= s_pre;
+                end else begin
+                    in_cnt <= pf_nin;
+                    in_one <= pf_nin_one;
+                    in_end <= pf_in_end;
+                    d      <= pf_d;
+                    sh     <= NB - {1'b0, pf_d};
+                    pre    <= pf_pre;
+                end
+            end
+        end
+    end
+
+    // ---- output register ---------------------------------------------------------
+    reg [1:0] o_err;
+    reg       o_eop;
+    always @(posedge clk) begin
+        if (rst) begin
+            out_valid <= 1'b0;
+            out_data  <= {DATA_WIDTH{1'b0}};
+            out_strb  <= {N{1'b0}};
+            out_last  <= 1'b0;
+            out_user  <= {USER_WIDTH{1'b0}};
+            o_err     <= 2'd0;
+            o_eop     <= 1'b0;
+        end else if (o_ready) begin
+            out_valid <= fire && produce;
+            if (fire && produce) begin
+                out_data <= window[sh*8 +: DATA_WIDTH];
+                out_strb <= (err_now != 2'd0) ? {N{1'b0}} : strb;
+                out_last <= last_out;
+                out_user <= user;
+                o_err    <= err_now;
+                o_eop    <= eop_seen || stream_end;
+            end
+        end
+    end
+
+    // ---- completion record and its slots -----------------------------------------
+    reg [LEN_WIDTH-1:0] good_acc;
+    reg [CW-1:0]        beats_acc;
+    reg [OFF_W:0]       strb_bytes;
+    integer i;
+    always @* begin
+        strb_bytes = {(OFF_W+1){1'b0}};
+        for (i = 0; i < N; i = i + 1)
+            strb_bytes = strb_bytes + {{OFF_W{1'b0}}, out_strb[i]};
+    end
+    wire handoff = out_valid && out_ready;
+
+    assign done_valid = handoff && out_last;
+    assign done_good  = good_acc + {{(LEN_WIDTH-OFF_W-1){1'b0}}, strb_bytes};
+    assign done_beats = beats_acc + 1'b1;
+    assign done_err   = o_err;
+    assign done_eop   = o_eop;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            good_acc  <= {LEN_WIDTH{1'b0}};
+            beats_acc <= {CW{1'b0}};
+            cred      <= DONE_SLOTS[CRED_W-1:0];
+        end else begin
+            if (handoff) begin
+                good_acc  <= out_last ? {LEN_WIDTH{1'b0}} : done_good;
+                beats_acc <= out_last ? {CW{1'b0}} : done_beats;
+            end
+            cred <= cred - {{(CRED_W-1){1'b0}}, load} + {{(CRED_W-1){1'b0}}, done_free};
         end
     end
 endmodule
