@@ -50,8 +50,22 @@ module dma_iommu_cq (
     reg [2:0]  st;
     reg [63:0] d0, d1;
 
-    wire [31:0] size_mask = (32'd2 << cqb_log2sz) - 32'd1;
-    wire [63:0] slot = {8'd0, cqb_ppn, 12'd0} + {28'd0, (cqh & size_mask), 4'd0};
+    // registered (for timing): the size mask, the slot of cqh, "a command is
+    // waiting", cqh + 1; a command is fetched only when they are those of the current
+    // cqh (it and cqon have not changed at the last clock edge: was_idle, cqon_d)
+    reg  [31:0] size_mask;
+    reg  [63:0] slot;
+    reg  [31:0] next_h;
+    reg         pending;
+    reg         was_idle, cqon_d;
+    always @(posedge clk) begin
+        size_mask <= (32'd2 << cqb_log2sz) - 32'd1;
+        slot      <= {8'd0, cqb_ppn, 12'd0} + {28'd0, (cqh & size_mask), 4'd0};
+        next_h    <= (cqh + 32'd1) & size_mask;
+        pending   <= (cqh != (cqt & size_mask));
+        was_idle  <= !rst && (st == S_IDLE);
+        cqon_d    <= !rst && cqon;
+    end
 
     wire [6:0] opcode = d0[6:0];
     wire [2:0] func3  = d0[9:7];
@@ -95,7 +109,7 @@ module dma_iommu_cq (
                 cqh  <= 32'd0;
             end
             case (st)
-                S_IDLE: if (cqon && cqen && !stalled && (cqh != (cqt & size_mask))) begin
+                S_IDLE: if (was_idle && cqon && cqon_d && cqen && !stalled && pending) begin
                     st <= S_RD0; mem_req <= 1'b1; mem_we <= 1'b0; mem_addr <= slot;
                 end
                 S_RD0: if (mem_done) begin
@@ -103,7 +117,7 @@ module dma_iommu_cq (
                         st <= S_IDLE; set_cqmf <= 1'b1;
                     end else begin
                         d0 <= mem_rdata; st <= S_RD1;
-                        mem_req <= 1'b1; mem_addr <= slot + 64'd8;
+                        mem_req <= 1'b1; mem_addr <= {slot[63:4], 4'h8};   // slots are 16-byte aligned
                     end
                 end
                 S_RD1: if (mem_done) begin
@@ -122,7 +136,7 @@ module dma_iommu_cq (
                             inv_pscid <= d0[31:12];
                             inv_av    <= (func3 == 3'd0) && d0[10];
                             inv_vpn   <= d1[36:10];
-                            cqh <= (cqh + 32'd1) & size_mask;
+                            cqh <= next_h;
                             st  <= S_IDLE;
                         end
                     end else if (opcode == 7'd3 && iodir_ok) begin
@@ -130,7 +144,7 @@ module dma_iommu_cq (
                             inv_ddt <= 1'b1;
                             inv_dv  <= d0[33];
                             inv_did <= d0[63:40];
-                            cqh <= (cqh + 32'd1) & size_mask;
+                            cqh <= next_h;
                             st  <= S_IDLE;
                         end
                     end else if (opcode == 7'd2 && fence_ok) begin
@@ -148,7 +162,7 @@ module dma_iommu_cq (
                         mem_wstrb <= d1[0] ? 8'hF0 : 8'h0F;
                     end else begin
                         set_fence_w_ip <= d0[11];
-                        cqh <= (cqh + 32'd1) & size_mask;
+                        cqh <= next_h;
                         st  <= S_IDLE;
                     end
                 end
@@ -157,7 +171,7 @@ module dma_iommu_cq (
                         set_cqmf <= 1'b1;
                     end else begin
                         set_fence_w_ip <= d0[11];
-                        cqh <= (cqh + 32'd1) & size_mask;
+                        cqh <= next_h;
                     end
                     st <= S_IDLE;
                 end

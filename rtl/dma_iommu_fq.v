@@ -35,21 +35,35 @@ module dma_iommu_fq (
     reg        writing;
     reg  [1:0] word;
     reg  [63:0] rec2;
-    wire [31:0] size_mask = (32'd2 << fqb_log2sz) - 32'd1;
-    wire [31:0] next_t = (fqt + 32'd1) & size_mask;
-    wire full = (next_t == (fqh & size_mask));
-    wire [63:0] slot = {8'd0, fqb_ppn, 12'd0} + {27'd0, fqt & size_mask, 5'd0};
+    // the queue's size mask, slot address and full flag are registered (for timing);
+    // a record is taken only when they are those of the current fqt (settle: fqt or
+    // fqon changed at the last clock edge)
+    reg  [31:0] size_mask;
+    reg  [31:0] next_t;
+    reg  [63:0] slot;
+    reg         full;
+    reg         settle;
+    wire        t_update = writing && mem_done && !mem_err && (word == 2'd3);
+    wire        on_update = fqen ? (!fqon && !writing) : fqon;
 
-    assign flt_ready = !writing;
+    assign flt_ready = !writing && !settle;
+
+    always @(posedge clk) begin
+        size_mask <= (32'd2 << fqb_log2sz) - 32'd1;
+        next_t    <= (fqt + 32'd1) & size_mask;
+        full      <= (((fqt + 32'd1) & size_mask) == (fqh & size_mask));
+        slot      <= {8'd0, fqb_ppn, 12'd0} + {27'd0, fqt & size_mask, 5'd0};
+    end
 
     always @(posedge clk) begin
         if (rst) begin
             writing <= 1'b0; word <= 2'd0; rec2 <= 64'd0;
-            fqt <= 32'd0; fqon <= 1'b0;
+            fqt <= 32'd0; fqon <= 1'b0; settle <= 1'b1;
             set_fqof <= 1'b0; set_fqmf <= 1'b0; set_fip <= 1'b0;
             mem_req <= 1'b0; mem_addr <= 64'd0; mem_wdata <= 64'd0;
         end else begin
             set_fqof <= 1'b0; set_fqmf <= 1'b0; set_fip <= 1'b0;
+            settle <= t_update || on_update;
             if (mem_req && mem_ack)
                 mem_req <= 1'b0;
             if (!fqen) begin
@@ -58,7 +72,7 @@ module dma_iommu_fq (
                 fqon <= 1'b1;           // fqen 0 -> 1: the queue starts at index 0
                 fqt  <= 32'd0;
             end
-            if (!writing && flt_valid) begin
+            if (flt_valid && flt_ready) begin
                 if (fqon && fqen && !stalled) begin
                     if (full) begin
                         set_fqof <= 1'b1;
@@ -83,7 +97,7 @@ module dma_iommu_fq (
                 end else begin
                     word      <= word + 2'd1;
                     mem_req   <= 1'b1;
-                    mem_addr  <= mem_addr + 64'd8;
+                    mem_addr  <= {mem_addr[63:5], word + 2'd1, 3'd0};   // slots are 32-byte aligned
                     mem_wdata <= (word == 2'd0) ? 64'd0 : (word == 2'd1) ? rec2 : 64'd0;
                 end
             end

@@ -154,7 +154,7 @@ module dma_iommu_xlate #(
     localparam WQ_DEPTH = 4;               // AWs whose W burst is pending
 
     reg  [2:0] st;
-    localparam [2:0] S_IDLE = 3'd0, S_DC = 3'd1, S_PTW = 3'd2;
+    localparam [2:0] S_IDLE = 3'd0, S_DC = 3'd1, S_PTW = 3'd2, S_DCW = 3'd3;
     wire idle = (st == S_IDLE);
 
     // =========================================================== request path
@@ -209,6 +209,8 @@ module dma_iommu_xlate #(
     reg             t_w    [0:TLB_ENTRIES-1];
     reg             t_d    [0:TLB_ENTRIES-1];
     reg  [TLB_W-1:0] t_next;              // round-robin replacement
+    reg              inv_vma_d;           // IOTINVAL.VMA: clear the entries of inv_kill
+    reg  [TLB_ENTRIES-1:0] inv_kill;
 
     function vpn_match;
         input [26:0] a, b;
@@ -502,27 +504,32 @@ module dma_iommu_xlate #(
 
     // ================================================================ walker
     reg  [1:0]  dc_word;            // device-context doubleword being read
-    reg  [63:0] dc_tc, dc_gatp, dc_ta;
+    reg         dc_pdtv, dc_dtf_n;  // tc.PDTV, tc.DTF of the context being read
+    reg  [19:0] dc_pscid_n;         // ta.PSCID
+    reg  [43:0] dc_ppn_n;           // fsc.PPN
+    reg         dc_bare_n;          // first stage Bare
+    reg         dc_bad;             // a check failed on a doubleword read so far
     reg  [1:0]  lvl;                // Sv39 level being read
     reg  [USER_WIDTH-1:0] w_did;
     reg  [26:0] w_vpn;
     reg         w_write;
 
     // device-context checks (spec: DC configuration checks, for what this IOMMU
-    // supports: Sv39 first stage, Bare second stage, no ATS/PRI/T2GPA/PDT/AD updates)
-    wire [63:0] fsc = walk_data;    // the last doubleword read
-    wire [3:0]  fsc_mode  = fsc[63:60];
-    wire        tc_pdtv   = dc_tc[5];
-    wire dc_misconf = (|dc_tc[23:12]) || (|dc_tc[63:32])
-                   || dc_tc[1] || dc_tc[2] || dc_tc[3] || dc_tc[6]   // EN_ATS, EN_PRI, T2GPA, PRPR
-                   || dc_tc[7] || dc_tc[8]                            // GADE, SADE
-                   || dc_tc[10] || dc_tc[11]                          // SBE, SXL
-                   || (!tc_pdtv && dc_tc[9])                          // DPE without PDT
-                   || (dc_gatp[63:60] != 4'd0)                        // second stage must be Bare
-                   || (|dc_ta[11:0]) || (|dc_ta[63:32])
-                   || (tc_pdtv ? (fsc_mode != 4'd0)                   // no process directories
-                               : ((fsc_mode != 4'd0 && fsc_mode != 4'd8) || (|fsc[59:44])));
-    assign dc_loaded = (st == S_DC) && walk_resp && !walk_err && (dc_word == 2'd3) && !dc_misconf;
+    // supports: Sv39 first stage, Bare second stage, no ATS/PRI/T2GPA/PDT/AD updates),
+    // made on each doubleword as it arrives; the context is written into the cache
+    // one cycle after the last one (S_DCW)
+    wire [63:0] dw = walk_data;
+    wire tc_bad   = (|dw[23:12]) || (|dw[63:32])
+                 || dw[1] || dw[2] || dw[3] || dw[6]                  // EN_ATS, EN_PRI, T2GPA, PRPR
+                 || dw[7] || dw[8]                                    // GADE, SADE
+                 || dw[10] || dw[11]                                  // SBE, SXL
+                 || (!dw[5] && dw[9]);                                // DPE without PDT
+    wire gatp_bad = (dw[63:60] != 4'd0);                              // second stage must be Bare
+    wire ta_bad   = (|dw[11:0]) || (|dw[63:32]);
+    wire [3:0] fsc_mode = dw[63:60];
+    wire fsc_bad  = dc_pdtv ? (fsc_mode != 4'd0)                      // no process directories
+                            : ((fsc_mode != 4'd0 && fsc_mode != 4'd8) || (|dw[59:44]));
+    assign dc_loaded = (st == S_DCW) && !dc_bad;
 
     // Sv39 PTE checks
     wire [63:0] pte = walk_data;
@@ -551,14 +558,19 @@ module dma_iommu_xlate #(
             walk_cause    <= 12'd0;
             walk_cause_dc <= 1'b0;
             dc_word       <= 2'd0;
-            dc_tc         <= 64'd0;
-            dc_gatp       <= 64'd0;
-            dc_ta         <= 64'd0;
+            dc_pdtv       <= 1'b0;
+            dc_dtf_n      <= 1'b0;
+            dc_pscid_n    <= 20'd0;
+            dc_ppn_n      <= 44'd0;
+            dc_bare_n     <= 1'b0;
+            dc_bad        <= 1'b0;
             lvl           <= 2'd0;
             w_did         <= {USER_WIDTH{1'b0}};
             w_vpn         <= 27'd0;
             w_write       <= 1'b0;
             t_next        <= {TLB_W{1'b0}};
+            inv_vma_d     <= 1'b0;
+            inv_kill      <= {TLB_ENTRIES{1'b0}};
             flt_valid     <= 1'b0;
             flt_cause     <= 12'd0;
             flt_ttyp      <= 6'd0;
@@ -627,35 +639,47 @@ module dma_iommu_xlate #(
                 S_DC: if (walk_resp) begin
                     if (walk_err) begin
                         st <= S_IDLE; walk_fault <= 1'b1; walk_cause <= C_DDT_LOAD; walk_cause_dc <= 1'b1;
+                    end else if (dc_word == 2'd0 && !dw[0]) begin
+                        st <= S_IDLE; walk_fault <= 1'b1; walk_cause <= C_DDT_INVAL; walk_cause_dc <= 1'b1;
                     end else begin
                         case (dc_word)
-                            2'd0: dc_tc   <= walk_data;
-                            2'd1: dc_gatp <= walk_data;
-                            2'd2: dc_ta   <= walk_data;
-                            default: ;
-                        endcase
-                        if (dc_word == 2'd0 && !walk_data[0]) begin
-                            st <= S_IDLE; walk_fault <= 1'b1; walk_cause <= C_DDT_INVAL; walk_cause_dc <= 1'b1;
-                        end else if (dc_word == 2'd3) begin
-                            st <= S_IDLE;
-                            if (dc_misconf) begin
-                                walk_fault <= 1'b1; walk_cause <= C_DDT_MISCONF; walk_cause_dc <= 1'b1;
-                            end else begin
-                                dc_v[w_did]     <= 1'b1;
-                                dc_bare[w_did]  <= tc_pdtv || (fsc_mode == 4'd0);
-                                dc_dtf[w_did]   <= dc_tc[4];
-                                dc_ppn[w_did]   <= fsc[43:0];
-                                dc_pscid[w_did] <= dc_ta[31:12];
-                                // the entries of this device match again iff the PSCID is theirs
-                                for (k = 0; k < TLB_ENTRIES; k = k + 1)
-                                    if (t_did[k] == w_did)
-                                        t_pok[k] <= (t_pscid[k] == dc_ta[31:12]);
+                            2'd0: begin
+                                dc_bad <= tc_bad; dc_pdtv <= dw[5]; dc_dtf_n <= dw[4];
                             end
+                            2'd1: dc_bad <= dc_bad || gatp_bad;
+                            2'd2: begin
+                                dc_bad <= dc_bad || ta_bad; dc_pscid_n <= dw[31:12];
+                            end
+                            default: begin
+                                dc_bad <= dc_bad || fsc_bad;
+                                dc_bare_n <= dc_pdtv || (fsc_mode == 4'd0);
+                                dc_ppn_n <= dw[43:0];
+                            end
+                        endcase
+                        if (dc_word == 2'd3) begin
+                            st <= S_DCW;
                         end else begin
                             dc_word   <= dc_word + 2'd1;
                             walk_req  <= 1'b1;
                             walk_addr <= {walk_addr[63:5], dc_word + 2'd1, 3'd0};
                         end
+                    end
+                end
+
+                S_DCW: begin
+                    st <= S_IDLE;
+                    if (dc_bad) begin
+                        walk_fault <= 1'b1; walk_cause <= C_DDT_MISCONF; walk_cause_dc <= 1'b1;
+                    end else begin
+                        dc_v[w_did]     <= 1'b1;
+                        dc_bare[w_did]  <= dc_bare_n;
+                        dc_dtf[w_did]   <= dc_dtf_n;
+                        dc_ppn[w_did]   <= dc_ppn_n;
+                        dc_pscid[w_did] <= dc_pscid_n;
+                        // the entries of this device match again iff the PSCID is theirs
+                        for (k = 0; k < TLB_ENTRIES; k = k + 1)
+                            if (t_did[k] == w_did)
+                                t_pok[k] <= (t_pscid[k] == dc_pscid_n);
                     end
                 end
 
@@ -697,12 +721,15 @@ module dma_iommu_xlate #(
                 default: st <= S_IDLE;
             endcase
 
-            // invalidations (never concurrent with a walk or a request in Q or P: see busy)
-            if (inv_vma) begin
-                for (k = 0; k < TLB_ENTRIES; k = k + 1)
-                    if ((!inv_pscv || (t_pscid[k] == inv_pscid && !t_g[k]))
-                        && (!inv_av || vpn_match(t_vpn[k], inv_vpn, t_lvl[k])))
-                        t_v[k] <= 1'b0;
+            // invalidations (never concurrent with a walk or a request in Q or P: see busy);
+            // IOTINVAL.VMA: the entries are compared in the cycle of the command and
+            // cleared in the next (no request can look at them before: hold)
+            inv_vma_d <= inv_vma;
+            for (k = 0; k < TLB_ENTRIES; k = k + 1) begin
+                inv_kill[k] <= (!inv_pscv || (t_pscid[k] == inv_pscid && !t_g[k]))
+                            && (!inv_av || vpn_match(t_vpn[k], inv_vpn, t_lvl[k]));
+                if (inv_vma_d && inv_kill[k])
+                    t_v[k] <= 1'b0;
             end
             if (inv_ddt) begin
                 for (d = 0; d < NDEV; d = d + 1)
@@ -712,10 +739,20 @@ module dma_iommu_xlate #(
         end
     end
 
-    assign drained = (rd_out == 16'd0) && (wr_out == 16'd0) && !m_axi_arvalid && !m_axi_awvalid;
-    assign busy = (st != S_IDLE) || walk_fault || flt_valid || r_block || w_block || q_valid || p_valid;
+    // registered (for timing): one cycle late. A request taken from the slave port
+    // counts as busy from its handshake, so a command that saw !busy cannot race a
+    // lookup begun before it; a walk starts 3 cycles after the handshake at the earliest.
+    reg busy_r, drained_r;
+    always @(posedge clk) begin
+        busy_r    <= !rst && ((st != S_IDLE) || walk_fault || flt_valid || r_block || w_block
+                              || q_valid || p_valid || q_take_r || q_take_w);
+        drained_r <= rst || ((rd_out == 16'd0) && (wr_out == 16'd0) && !m_axi_arvalid && !m_axi_awvalid
+                             && !do_pass);
+    end
+    assign busy    = busy_r;
+    assign drained = drained_r;
 
     // tc.V was checked on arrival, custom bits are ignored, GSCID/PPN unused (Bare);
     // PTE RSW bits are software's
-    wire unused_x = ^{dc_tc[31:24], dc_tc[0], dc_gatp[59:0], pte[9:8]};
+    wire unused_x = ^{pte[9:8]};
 endmodule
