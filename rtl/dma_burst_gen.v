@@ -43,7 +43,6 @@ module dma_burst_gen #(
     output reg                    bst_last,      // last burst of the transfer
     output reg  [USER_WIDTH-1:0]  bst_user       // the user field of the transfer being split
 );
-    localparam N          = 1 << BYTES_LOG2;
     localparam BA_W       = ADDR_WIDTH - BYTES_LOG2;     // beat address width
     localparam PG_W       = 12 - BYTES_LOG2;             // beat index inside a 4 KiB page
     localparam [PG_W:0] PAGE_BEATS = 1 << PG_W;
@@ -56,9 +55,9 @@ module dma_burst_gen #(
     reg [BA_W-1:0]       s0_baddr;
     reg [CNT_WIDTH-1:0]  s0_beats;
     reg [USER_WIDTH-1:0] s0_user;
-    wire [LEN_WIDTH:0]   span = {1'b0, xfer_len}
-                              + {{(LEN_WIDTH+1-BYTES_LOG2){1'b0}}, xfer_addr[BYTES_LOG2-1:0]}
-                              + (N - 1);
+    // (offset + N - 1 first: one carry chain on the wide sum)
+    wire [BYTES_LOG2:0]  pad  = {1'b0, xfer_addr[BYTES_LOG2-1:0]} + {1'b0, {BYTES_LOG2{1'b1}}};
+    wire [LEN_WIDTH:0]   span = {1'b0, xfer_len} + {{(LEN_WIDTH-BYTES_LOG2){1'b0}}, pad};
     wire unused_span = ^span[BYTES_LOG2-1:0];
     assign xfer_ready = !s0_valid;
 

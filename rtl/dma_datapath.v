@@ -170,7 +170,7 @@ module dma_datapath #(
     wire [OFF_W-1:0]      aln_so, aln_do;
     wire [LEN_WIDTH-1:0]  aln_len;
     wire                  aln_src_stream, aln_dst_stream, aln_eop, aln_pop;
-    dma_fifo #(.WIDTH(2*OFF_W + LEN_WIDTH + 3), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_aln (
+    dma_fifo #(.WIDTH(2*OFF_W + LEN_WIDTH + 3), .DEPTH_LOG2(CMD_DEPTH_LOG2), .OUT_REG(1)) q_aln (
         .clk(clk), .rst(rst),
         .wr_en(cmd_fire && !cmd_bad),
         .din({cmd_src_addr[OFF_W-1:0], cmd_dst_addr[OFF_W-1:0], cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop}),
@@ -259,19 +259,22 @@ module dma_datapath #(
     // =====================================================================
     // Realigner: R or s_axis in (through register slices); W FIFO or m_axis FIFO out
     // =====================================================================
-    // R register slice: RREADY comes from a flop
-    wire                  r_valid, r_ready;
+    // R and s_axis input queues (registered RREADY / TREADY = not full)
+    wire                  r_empty, r_full, r_ready;
+    wire                  r_valid = !r_empty;
     wire [DATA_WIDTH-1:0] r_data;
     wire [1:0]            r_err;
-    dma_skid #(.WIDTH(DATA_WIDTH + 2)) r_slice (
+    assign m_axi_rready = !r_full;
+    dma_fifo #(.WIDTH(DATA_WIDTH + 2), .DEPTH_LOG2(2), .OUT_REG(1)) q_r (
         .clk(clk), .rst(rst),
-        .s_valid(m_axi_rvalid), .s_ready(m_axi_rready),
-        .s_data({m_axi_rdata, m_axi_rresp[1] ? (m_axi_rresp[0] ? 2'd2 : 2'd1) : 2'd0}),
-        .m_valid(r_valid), .m_ready(r_ready), .m_data({r_data, r_err})
+        .wr_en(m_axi_rvalid),
+        .din({m_axi_rdata, m_axi_rresp[1] ? (m_axi_rresp[0] ? 2'd2 : 2'd1) : 2'd0}),
+        .full(r_full),
+        .rd_en(r_ready), .dout({r_data, r_err}), .empty(r_empty)
     );
 
-    // s_axis register slice, with the byte count of a TLAST beat: TKEEP's
-    // contiguous ones from lane 0 (TKEEP[0] = 0 counts as a full beat)
+    // the byte count of a TLAST beat: TKEEP's contiguous ones from lane 0
+    // (TKEEP[0] = 0 counts as a full beat)
     reg [OFF_W:0] s_keep_bytes;
     integer k;
     always @* begin
@@ -279,14 +282,17 @@ module dma_datapath #(
         for (k = N - 1; k >= 1; k = k - 1)
             if (!s_axis_tkeep[k]) s_keep_bytes = k[OFF_W:0];
     end
-    wire                  sv_valid, sv_ready, sv_last;
+    wire                  sv_empty, sv_full, sv_ready, sv_last;
+    wire                  sv_valid = !sv_empty;
     wire [DATA_WIDTH-1:0] sv_data;
     wire [OFF_W:0]        sv_bytes;
-    dma_skid #(.WIDTH(DATA_WIDTH + OFF_W + 2)) s_slice (
+    assign s_axis_tready = !sv_full;
+    dma_fifo #(.WIDTH(DATA_WIDTH + OFF_W + 2), .DEPTH_LOG2(2), .OUT_REG(1)) q_s (
         .clk(clk), .rst(rst),
-        .s_valid(s_axis_tvalid), .s_ready(s_axis_tready),
-        .s_data({s_axis_tdata, s_axis_tlast ? s_keep_bytes : N[OFF_W:0], s_axis_tlast}),
-        .m_valid(sv_valid), .m_ready(sv_ready), .m_data({sv_data, sv_bytes, sv_last})
+        .wr_en(s_axis_tvalid),
+        .din({s_axis_tdata, s_axis_tlast ? s_keep_bytes : N[OFF_W:0], s_axis_tlast}),
+        .full(sv_full),
+        .rd_en(sv_ready), .dout({sv_data, sv_bytes, sv_last}), .empty(sv_empty)
     );
 
     wire                  in_ready;
@@ -307,26 +313,53 @@ module dma_datapath #(
 
     wire wq_full, ms_full;
     wire out_ready   = out_dst_stream ? !ms_full : !wq_full;
+    // registered "room for two more beats" of the W and m_axis FIFOs (their
+    // occupancy mirrored here), for the realigner's working transfer
+    localparam WQ_CNT_W = FIFO_DEPTH_LOG2 + 1;
+    reg  [WQ_CNT_W-1:0] wq_cnt;
+    reg  [2:0]          ms_cnt;
+    reg                 wq_room2, ms_room2;
+    wire                wq_wr = out_valid && out_ready && !out_dst_stream;
+    wire                ms_wr = out_valid && out_ready &&  out_dst_stream;
+    wire                wq_rd = m_axi_wvalid && m_axi_wready;
+    wire                ms_rd = m_axis_tvalid && m_axis_tready;
+    wire [WQ_CNT_W-1:0] wq_cnt_next = wq_cnt + {{(WQ_CNT_W-1){1'b0}}, wq_wr}
+                                             - {{(WQ_CNT_W-1){1'b0}}, wq_rd};
+    wire [2:0]          ms_cnt_next = ms_cnt + {2'b0, ms_wr} - {2'b0, ms_rd};
+    always @(posedge clk) begin
+        if (rst) begin
+            wq_cnt   <= {WQ_CNT_W{1'b0}};
+            ms_cnt   <= 3'd0;
+            wq_room2 <= 1'b1;
+            ms_room2 <= 1'b1;
+        end else begin
+            wq_cnt   <= wq_cnt_next;
+            ms_cnt   <= ms_cnt_next;
+            wq_room2 <= (wq_cnt_next <= (1 << FIFO_DEPTH_LOG2) - 2);
+            ms_room2 <= (ms_cnt_next <= 3'd2);
+        end
+    end
     wire st_done_pop;   // a completion record is consumed (status)
 
     // the realigner's working transfer decides which slice it reads
-    wire realign_stream;
+    wire realign_stream, realign_dst_stream;
     assign r_ready  = in_ready && !realign_stream;
     assign sv_ready = in_ready &&  realign_stream;
 
     dma_realign #(.DATA_WIDTH(DATA_WIDTH), .LEN_WIDTH(LEN_WIDTH), .USER_WIDTH(3),
-                  .DONE_SLOTS(1 << CMD_DEPTH_LOG2)) realign (
+                  .DONE_SLOTS(1 << CMD_DEPTH_LOG2), .DST_BIT(1)) realign (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_aln_empty), .xfer_pop(aln_pop),
         .xfer_so(aln_so), .xfer_do(aln_do), .xfer_len(aln_len), .xfer_src_stream(aln_src_stream),
         .xfer_user({aln_src_stream, aln_dst_stream, aln_eop}),
-        .in_stream(realign_stream),
+        .in_stream(realign_stream), .dst_stream(realign_dst_stream),
         .in_valid(realign_stream ? sv_valid : r_valid),
         .in_ready(in_ready),
         .in_data(realign_stream ? sv_data : r_data),
         .in_err(r_err),
         .in_last(sv_last),
         .in_bytes(sv_bytes),
+        .out_room(realign_dst_stream ? ms_room2 : wq_room2),
         .out_valid(out_valid), .out_ready(out_ready),
         .out_data(out_data), .out_strb(out_strb), .out_last(out_last), .out_user(out_user),
         .done_valid(done_valid), .done_good(done_good), .done_err(done_err), .done_eop(done_eop),
@@ -405,8 +438,10 @@ module dma_datapath #(
     wire aw_trunc   = aw_bst_valid && aw_s2mm && !aw_trunc_done && !q_s2end_empty;
     // a stream-sourced burst goes out once its data is buffered and, unless the
     // stream has ended, at least one more beat proves it is not the last one
-    wire aw_data_ok = !aw_s2mm || aw_trunc_done
-                   || (w_credit > $signed({{(CREDIT_W-9){1'b0}}, aw_bst_beats}));
+    // (w_credit_ok is registered: the offered burst must have been stable for a
+    // cycle, and w_credit only grows while it is offered)
+    reg  w_credit_ok;
+    wire aw_data_ok = !aw_s2mm || aw_trunc_done || w_credit_ok;
     wire aw_slot    = !m_axi_awvalid || m_axi_awready;
     wire q_wb_full, q_bq_full;
     wire aw_load    = aw_bst_valid && aw_slot && !aw_trunc && aw_data_ok
@@ -490,6 +525,7 @@ module dma_datapath #(
             b_err       <= 2'd0;
             wr_inflight <= {WR_OUT_W{1'b0}};
             w_credit    <= {CREDIT_W{1'b0}};
+            w_credit_ok <= 1'b0;
         end else begin
             if (w_fire)
                 w_beat_idx <= m_axi_wlast ? 8'd0 : w_beat_idx + 8'd1;
@@ -497,6 +533,8 @@ module dma_datapath #(
                 b_err <= bq_last ? 2'd0 : b_err_now;
             wr_inflight <= wr_inflight + {{(WR_OUT_W-1){1'b0}}, aw_load}
                                        - {{(WR_OUT_W-1){1'b0}}, b_fire};
+            w_credit_ok <= aw_bst_valid && !aw_load
+                        && (w_credit > $signed({{(CREDIT_W-9){1'b0}}, aw_bst_beats}));
             w_credit <= w_credit
                       + ((out_fire && !out_dst_stream) ? 1 : 0)
                       - (aw_load ? $signed({{(CREDIT_W-9){1'b0}}, aw_bst_beats}) : 0);

@@ -24,7 +24,10 @@
 // A read error (in_err) poisons the transfer: from the failing beat on, every
 // output beat has a zero strobe, so nothing derived from bad data is written.
 //
-// Output beats leave through a register. A transfer's completion record
+// Output beats leave through a register. A beat is produced only when its
+// destination has room for two (out_room, a registered flag of the caller), so
+// the output register always drains and no handshake path crosses it.
+// A transfer's completion record
 // {good bytes, error, eop, output beats} comes with its last output beat;
 // a transfer starts only when a completion record slot is free (DONE_SLOTS
 // slots, one freed per done_free pulse), so the output never waits for it.
@@ -33,6 +36,7 @@ module dma_realign #(
     parameter LEN_WIDTH  = 32,
     parameter USER_WIDTH = 1,
     parameter DONE_SLOTS = 4,
+    parameter DST_BIT    = 0,        // the bit of xfer_user that selects the destination
     parameter CNT_WIDTH  = LEN_WIDTH - $clog2(DATA_WIDTH/8) + 1
 ) (
     input  wire                    clk,
@@ -47,6 +51,7 @@ module dma_realign #(
     input  wire [USER_WIDTH-1:0]   xfer_user,        // carried to the output beats
     // source beats
     output wire                    in_stream,        // 1: the working transfer reads the stream
+    output wire                    dst_stream,       // xfer_user[DST_BIT] of the working transfer
     input  wire                    in_valid,
     output wire                    in_ready,
     input  wire [DATA_WIDTH-1:0]   in_data,
@@ -54,6 +59,8 @@ module dma_realign #(
     input  wire                    in_last,          // stream TLAST
     input  wire [$clog2(DATA_WIDTH/8):0] in_bytes,   // stream: bytes in a TLAST beat (1..N)
     // aligned beats
+    input  wire                    out_room,         // the working transfer's destination
+                                                     // can take two more beats (registered)
     output reg                     out_valid,
     input  wire                    out_ready,
     output reg  [DATA_WIDTH-1:0]   out_data,
@@ -98,9 +105,18 @@ module dma_realign #(
     /* verilator lint_off UNUSEDSIGNAL */   // span's low bits: the offset in the last beat
     function [CW-1:0] beats_of(input [LEN_WIDTH-1:0] len, input [OFF_W-1:0] off);
         reg [LEN_WIDTH:0] span;
+        reg [OFF_W:0]     pad;      // off + N - 1: one carry chain, not two
         begin
-            span = {1'b0, len} + {{(LEN_WIDTH+1-OFF_W){1'b0}}, off} + (N - 1);
+            pad  = {1'b0, off} + {1'b0, NM1};
+            span = {1'b0, len} + {{(LEN_WIDTH-OFF_W){1'b0}}, pad};
             beats_of = span[LEN_WIDTH:OFF_W];
+        end
+    endfunction
+    // beats_of(len, off) == 1, without the adder: 1 <= len + off <= N
+    function one_beat(input [LEN_WIDTH-1:0] len, input [OFF_W-1:0] off);
+        begin
+            one_beat = (len[LEN_WIDTH-1:OFF_W+1] == {(LEN_WIDTH-OFF_W-1){1'b0}})
+                    && (len[OFF_W:0] <= NB - {1'b0, off});
         end
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
@@ -125,7 +141,7 @@ module dma_realign #(
     reg                  act;
     reg                  stream;
     reg [USER_WIDTH-1:0] user;
-    reg                  pre, preloaded, first_out;
+    reg                  preload, first_out;   // preload: the next input beat is in[0] of a so > do transfer
     reg [OFF_W-1:0]      d;
     reg [OFF_W:0]        sh;
     reg [CW-1:0]         in_cnt, out_cnt;
@@ -145,11 +161,10 @@ module dma_realign #(
     wire             s_pre    = (stream_off > pf_do);
 
     // ---- per beat ---------------------------------------------------------
-    wire preload = pre && !preloaded;
     wire consume = !in_zero;
     wire produce = !preload;
-    wire o_ready = !out_valid || out_ready;
-    wire fire    = act && (!consume || in_valid) && (!produce || o_ready);
+    wire o_ready = !out_valid || out_ready;     // always true when out_room is honest
+    wire fire    = act && (!consume || in_valid) && (!produce || out_room);
 
     wire           tl         = stream && in_last;
     wire           ge         = (in_end >= in_bytes);
@@ -159,6 +174,10 @@ module dma_realign #(
     wire           early_now  = (ebd <= {1'b0, NB});
     wire           last_out   = produce && (stream_end ? early_now : out_one);
     wire           finish     = fire && last_out;
+    // a memory-source transfer's last beat: the next transfer may start in the
+    // same cycle (after a stream-source one it starts a cycle later, which keeps
+    // the stream end arithmetic out of the load path)
+    wire           finish_mem = fire && produce && out_one && !stream;
 
     wire [1:0] err_in  = (consume && !stream) ? in_err : 2'd0;
     wire [1:0] err_now = (err != 2'd0) ? err : err_in;
@@ -168,11 +187,12 @@ module dma_realign #(
     wire [2*DATA_WIDTH-1:0] window = {in_data, prev};
 
     assign in_ready  = fire && consume && pop_in;
-    assign in_stream = stream;
+    assign in_stream  = stream;
+    assign dst_stream = user[DST_BIT];
 
     // ---- loading the next transfer ---------------------------------------------
     wire cred_ok  = (cred != {CRED_W{1'b0}});
-    wire load_mem = pf_v && !pf_stream && cred_ok && (!act || finish);
+    wire load_mem = pf_v && !pf_stream && cred_ok && (!act || finish_mem);
     wire load_str = pf_v &&  pf_stream && cred_ok && !act;
     wire load     = load_mem || load_str;
 
@@ -190,11 +210,11 @@ module dma_realign #(
             pf_len        <= xfer_len;
             pf_do         <= xfer_do;
             pf_nout       <= x_nout;
-            pf_nout_one   <= (x_nout == {{(CW-1){1'b0}}, 1'b1});
+            pf_nout_one   <= one_beat(xfer_len, xfer_do);
             pf_first_mask <= ONES << xfer_do;
             pf_last_mask  <= ~(ONES << x_out_end);
             pf_nin        <= x_nin;
-            pf_nin_one    <= (x_nin == {{(CW-1){1'b0}}, 1'b1});
+            pf_nin_one    <= one_beat(xfer_len, xfer_so);
             pf_in_end     <= end_of(xfer_len[OFF_W-1:0], xfer_so);
             pf_d          <= xfer_do - xfer_so;
             pf_pre        <= (xfer_so > xfer_do);
@@ -206,8 +226,7 @@ module dma_realign #(
             act        <= 1'b0;
             stream     <= 1'b0;
             user       <= {USER_WIDTH{1'b0}};
-            pre        <= 1'b0;
-            preloaded  <= 1'b0;
+            preload    <= 1'b0;
             first_out  <= 1'b1;
             d          <= {OFF_W{1'b0}};
             sh         <= NB;
@@ -226,7 +245,7 @@ module dma_realign #(
         end else begin
             if (fire) begin
                 if (finish) act <= 1'b0;
-                preloaded <= preloaded || preload;
+                preload   <= 1'b0;
                 first_out <= first_out && !produce;
                 err       <= err_now;
                 eop_seen  <= eop_seen || stream_end;
@@ -253,7 +272,6 @@ module dma_realign #(
                 act        <= 1'b1;
                 stream     <= pf_stream;
                 user       <= pf_user;
-                preloaded  <= 1'b0;
                 first_out  <= 1'b1;
                 err        <= 2'd0;
                 eop_seen   <= 1'b0;
@@ -264,18 +282,18 @@ module dma_realign #(
                 in_zero    <= 1'b0;
                 if (pf_stream) begin
                     in_cnt <= s_nin;
-                    in_one <= (s_nin == {{(CW-1){1'b0}}, 1'b1});
+                    in_one <= one_beat(pf_len, stream_off);
                     in_end <= s_in_end;
                     d      <= s_d;
                     sh     <= NB - {1'b0, s_d};
-                    pre    <= s_pre;
+                    preload <= s_pre;
                 end else begin
                     in_cnt <= pf_nin;
                     in_one <= pf_nin_one;
                     in_end <= pf_in_end;
                     d      <= pf_d;
                     sh     <= NB - {1'b0, pf_d};
-                    pre    <= pf_pre;
+                    preload <= pf_pre;
                 end
             end
         end
