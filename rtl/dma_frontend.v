@@ -76,7 +76,7 @@ module dma_frontend #(
     input  wire                         m_axi_sg_bvalid,
     output wire                         m_axi_sg_bready,
     output reg  [SG_ID_WIDTH-1:0]       m_axi_sg_arid,
-    output reg  [ADDR_WIDTH-1:0]        m_axi_sg_araddr,
+    output wire [ADDR_WIDTH-1:0]        m_axi_sg_araddr,
     output wire [7:0]                   m_axi_sg_arlen,
     output wire [2:0]                   m_axi_sg_arsize,
     output wire [1:0]                   m_axi_sg_arburst,
@@ -99,8 +99,6 @@ module dma_frontend #(
     localparam OFF_W  = $clog2(NB);
     // the first 32 bytes of a descriptor, and the beat that completes NEXT
     localparam FETCH_BEATS = (DATA_WIDTH >= 256) ? 1 : 256 / DATA_WIDTH;
-    localparam NEXT_BEAT   = (DATA_WIDTH >= 64) ? 0 : 64 / DATA_WIDTH - 1;
-    localparam BEAT_W      = (FETCH_BEATS <= 1) ? 1 : $clog2(FETCH_BEATS);
     // STATUS/BYTES (8 bytes at +0x20): beats and lane offset of the write-back
     localparam WB_BEATS    = (DATA_WIDTH == 32) ? 2 : 1;
     localparam WB_LANE     = (NB == 64) ? 32 : 0;
@@ -125,30 +123,44 @@ module dma_frontend #(
     wire [N*ADDR_WIDTH-1:0] fetch_addr_v, cmd_src_v, cmd_dst_v, sts_addr_v;
     wire [N*LEN_WIDTH-1:0]  cmd_len_v;
     wire [N-1:0]            cmd_sk_v, cmd_dk_v, cmd_eop_v, sts_irq_v;
-    wire [N-1:0]            next_pulse, next_err, done_pulse;
     wire [N-1:0]            sts_for, wb_done_v;
     wire                    wb_irq_b;
     wire [1:0]              wb_bus_err;
+    wire [3:0]              sts_error_q;
 
     // ------------------------------------------------- descriptor fetch (AR/R)
+    // The AR register is loaded only while it is empty (at most one fetch every
+    // other cycle, plenty for 4-beat fetches), so ARREADY never reaches the
+    // arbiter or the channels; the address is an AND-OR of the one-hot grant.
+    wire [N-1:0]    f_grant;
     wire [CH_W-1:0] f_idx;
     wire            f_any;
-    wire            ar_slot = !m_axi_sg_arvalid || m_axi_sg_arready;
+    wire            ar_free = !m_axi_sg_arvalid;
     dma_rr_arbiter #(.N(N)) fetch_arb (
-        .clk(clk), .rst(rst), .req(fetch_req), .advance(ar_slot),
-        .grant(fetch_grant), .grant_idx(f_idx), .any(f_any)
+        .clk(clk), .rst(rst), .req(fetch_req), .advance(ar_free),
+        .grant(f_grant), .grant_idx(f_idx), .any(f_any)
     );
-    wire ar_load = ar_slot && f_any;
+    wire ar_load = ar_free && f_any;
+    assign fetch_grant = f_grant & {N{ar_free}};
+    // ARADDR is the OR of one register per channel, each loaded with the channel's
+    // address if granted and zero if not (no wide multiplexer behind the grant)
+    wire [N*ADDR_WIDTH-1:0] ar_addr_v;
+    reg  [ADDR_WIDTH-1:0]   ar_addr;
+    integer fi;
+    always @* begin
+        ar_addr = {ADDR_WIDTH{1'b0}};
+        for (fi = 0; fi < N; fi = fi + 1)
+            ar_addr = ar_addr | ar_addr_v[fi*ADDR_WIDTH +: ADDR_WIDTH];
+    end
+    assign m_axi_sg_araddr = ar_addr;
 
     always @(posedge clk) begin
         if (rst) begin
             m_axi_sg_arvalid <= 1'b0;
-            m_axi_sg_araddr  <= {ADDR_WIDTH{1'b0}};
             m_axi_sg_arid    <= {SG_ID_WIDTH{1'b0}};
             m_axi_sg_aruser  <= {CH_W{1'b0}};
         end else if (ar_load) begin
             m_axi_sg_arvalid <= 1'b1;
-            m_axi_sg_araddr  <= fetch_addr_v[f_idx*ADDR_WIDTH +: ADDR_WIDTH];
             m_axi_sg_arid    <= {{(SG_ID_WIDTH-CH_W){1'b0}}, f_idx};
             m_axi_sg_aruser  <= f_idx;
         end else if (m_axi_sg_arready) begin
@@ -156,10 +168,46 @@ module dma_frontend #(
         end
     end
 
-    // space for every fetched beat is reserved before its AR goes out
+    // space for every fetched beat is reserved before its AR goes out; the beats are
+    // registered here, then go to their channel (which writes them into its slot)
     assign m_axi_sg_rready = 1'b1;
-    wire [CH_W-1:0] r_ch = m_axi_sg_rid[CH_W-1:0];
-    wire [1:0] r_err = m_axi_sg_rresp[1] ? (m_axi_sg_rresp[0] ? 2'd2 : 2'd1) : 2'd0;
+    reg                  r_valid_q;
+    reg [CH_W-1:0]       r_ch_q;
+    reg [DATA_WIDTH-1:0] r_data_q;
+    reg [1:0]            r_err_q;
+    always @(posedge clk) begin
+        if (rst) begin
+            r_valid_q <= 1'b0;
+            r_ch_q    <= {CH_W{1'b0}};
+            r_data_q  <= {DATA_WIDTH{1'b0}};
+            r_err_q   <= 2'd0;
+        end else begin
+            r_valid_q <= m_axi_sg_rvalid;
+            if (m_axi_sg_rvalid) begin
+                r_ch_q   <= m_axi_sg_rid[CH_W-1:0];
+                r_data_q <= m_axi_sg_rdata;
+                r_err_q  <= m_axi_sg_rresp[1] ? (m_axi_sg_rresp[0] ? 2'd2 : 2'd1) : 2'd0;
+            end
+        end
+    end
+    // descriptor checks on the lanes that hold LEN (0x18) and CTRL (0x1C) in their beat
+    localparam LEN_OFF  = (DATA_WIDTH >= 256) ? 192 : 192 % DATA_WIDTH;
+    localparam CTRL_OFF = (DATA_WIDTH >= 256) ? 224 : 224 % DATA_WIDTH;
+    localparam [7:0] CTRL_MAGIC = 8'hD5;
+    wire [31:0] r_len  = r_data_q[LEN_OFF +: 32];
+    wire [31:0] r_ctrl = r_data_q[CTRL_OFF +: 32];
+    wire r_len_big;
+    generate
+        if (LEN_WIDTH < 32) begin : g_len_check
+            assign r_len_big = |r_len[31:LEN_WIDTH];
+        end else begin : g_len_ok
+            assign r_len_big = 1'b0;
+        end
+    endgenerate
+    // malformed: reserved CTRL bits, bad magic, zero or too long length, stream->stream
+    wire r_len_bad  = (r_len == 32'd0) || r_len_big;
+    wire r_ctrl_bad = (r_ctrl[31:24] != CTRL_MAGIC) || (r_ctrl[23:4] != 20'd0) || (r_ctrl[1] && r_ctrl[2]);
+    wire unused_ctrl = ^{r_ctrl[3], r_ctrl[0]};   // EOP and IRQ: any value
     wire unused_rid;
     generate
         if (SG_ID_WIDTH > CH_W) begin : g_rid_hi
@@ -172,43 +220,17 @@ module dma_frontend #(
     genvar c;
     generate
         for (c = 0; c < N; c = c + 1) begin : g_ch
-            // assembly of this channel's fetch beats (they arrive in order per ID)
-            reg  [255:0]      asm;
-            reg  [BEAT_W-1:0] beat;
-            reg  [1:0]        err_acc;
-            wire              hit  = m_axi_sg_rvalid && (r_ch == c);
-            wire [255:0]      asm_now;
-            wire [1:0]        err_now = (err_acc != 2'd0) ? err_acc : r_err;
-            if (FETCH_BEATS == 1) begin : g_one
-                // one beat holds the 32 bytes (the rest of a 512-bit beat is not needed)
-                assign asm_now = m_axi_sg_rdata[255:0];
-                wire unused_beat = ^{beat, asm, m_axi_sg_rdata >> 256};
-            end else begin : g_many
-                reg [255:0] merged;
-                always @* begin
-                    merged = asm;
-                    merged[beat*DATA_WIDTH +: DATA_WIDTH] = m_axi_sg_rdata;
-                end
-                assign asm_now = merged;
-            end
-            wire last_beat = (beat == FETCH_BEATS[BEAT_W-1:0] - 1'b1) || (FETCH_BEATS == 1);
-            assign next_pulse[c]  = hit && (beat == NEXT_BEAT[BEAT_W-1:0]);
-            assign next_err[c]    = (err_now != 2'd0);
-            assign done_pulse[c]  = hit && last_beat;
+            localparam [CH_W-1:0] CI = c;
+            reg [ADDR_WIDTH-1:0] ar_addr_q;
             always @(posedge clk) begin
-                if (rst) begin
-                    asm     <= 256'd0;
-                    beat    <= {BEAT_W{1'b0}};
-                    err_acc <= 2'd0;
-                end else if (hit) begin
-                    asm     <= asm_now;
-                    beat    <= last_beat ? {BEAT_W{1'b0}} : beat + 1'b1;
-                    err_acc <= last_beat ? 2'd0 : err_now;
-                end
+                if (rst)
+                    ar_addr_q <= {ADDR_WIDTH{1'b0}};
+                else if (ar_load)
+                    ar_addr_q <= f_grant[c] ? fetch_addr_v[c*ADDR_WIDTH +: ADDR_WIDTH] : {ADDR_WIDTH{1'b0}};
             end
-
+            assign ar_addr_v[c*ADDR_WIDTH +: ADDR_WIDTH] = ar_addr_q;
             dma_sg_channel #(
-                .ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH),
+                .ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .DATA_WIDTH(DATA_WIDTH),
                 .CMD_DEPTH_LOG2(CMD_DEPTH_LOG2), .PF_DEPTH_LOG2(PF_DEPTH_LOG2)
             ) chan (
                 .clk(clk), .rst(rst),
@@ -221,17 +243,16 @@ module dma_frontend #(
                 .irq_done_set(ch_irq_done_set[c]), .irq_err_set(ch_irq_err_set[c]),
                 .irq_idle_set(ch_irq_idle_set[c]),
                 .fetch_req(fetch_req[c]), .fetch_addr(fetch_addr_v[c*ADDR_WIDTH +: ADDR_WIDTH]),
-                .fetch_grant(fetch_grant[c] && ar_load),
-                .fetch_next_valid(next_pulse[c]), .fetch_next(asm_now[63:0]),
-                .fetch_next_err(next_err[c]),
-                .fetch_done(done_pulse[c]), .fetch_data(asm_now), .fetch_resp_err(err_now),
+                .fetch_grant(fetch_grant[c]),
+                .beat_valid(r_valid_q && r_ch_q == CI), .beat_data(r_data_q), .beat_err(r_err_q),
+                .beat_len_bad(r_len_bad), .beat_ctrl_bad(r_ctrl_bad),
                 .cmd_req(cmd_req[c]),
                 .cmd_src(cmd_src_v[c*ADDR_WIDTH +: ADDR_WIDTH]),
                 .cmd_dst(cmd_dst_v[c*ADDR_WIDTH +: ADDR_WIDTH]),
                 .cmd_len(cmd_len_v[c*LEN_WIDTH +: LEN_WIDTH]),
                 .cmd_src_kind(cmd_sk_v[c]), .cmd_dst_kind(cmd_dk_v[c]), .cmd_eop(cmd_eop_v[c]),
                 .cmd_grant(cmd_grant[c]),
-                .sts_valid(sts_for[c]), .sts_error(dp_sts_error),
+                .sts_valid(sts_for[c]), .sts_error(sts_error_q),
                 .sts_desc_addr(sts_addr_v[c*ADDR_WIDTH +: ADDR_WIDTH]), .sts_desc_irq(sts_irq_v[c]),
                 .wb_done(wb_done_v[c]), .wb_irq(wb_irq_b), .wb_bus_err(wb_bus_err)
             );
@@ -239,6 +260,7 @@ module dma_frontend #(
     endgenerate
 
     // ---------------------------------------------------------- commands
+    // requests are registers; the command is an AND-OR of the one-hot grant
     wire [N-1:0]    c_grant;
     wire [CH_W-1:0] c_idx;
     wire            c_any;
@@ -246,35 +268,96 @@ module dma_frontend #(
         .clk(clk), .rst(rst), .req(cmd_req), .advance(dp_cmd_ready),
         .grant(c_grant), .grant_idx(c_idx), .any(c_any)
     );
+    assign cmd_grant = c_grant & {N{dp_cmd_ready}};
+    reg [ADDR_WIDTH-1:0] c_src, c_dst;
+    reg [LEN_WIDTH-1:0]  c_len;
+    reg                  c_sk, c_dk, c_eop;
+    integer ci;
+    always @* begin
+        c_src = {ADDR_WIDTH{1'b0}};
+        c_dst = {ADDR_WIDTH{1'b0}};
+        c_len = {LEN_WIDTH{1'b0}};
+        c_sk  = 1'b0;
+        c_dk  = 1'b0;
+        c_eop = 1'b0;
+        for (ci = 0; ci < N; ci = ci + 1) begin
+            c_src = c_src | (cmd_src_v[ci*ADDR_WIDTH +: ADDR_WIDTH] & {ADDR_WIDTH{c_grant[ci]}});
+            c_dst = c_dst | (cmd_dst_v[ci*ADDR_WIDTH +: ADDR_WIDTH] & {ADDR_WIDTH{c_grant[ci]}});
+            c_len = c_len | (cmd_len_v[ci*LEN_WIDTH +: LEN_WIDTH] & {LEN_WIDTH{c_grant[ci]}});
+            c_sk  = c_sk  | (cmd_sk_v[ci]  & c_grant[ci]);
+            c_dk  = c_dk  | (cmd_dk_v[ci]  & c_grant[ci]);
+            c_eop = c_eop | (cmd_eop_v[ci] & c_grant[ci]);
+        end
+    end
     assign dp_cmd_valid    = c_any;
-    assign dp_cmd_src_addr = cmd_src_v[c_idx*ADDR_WIDTH +: ADDR_WIDTH];
-    assign dp_cmd_dst_addr = cmd_dst_v[c_idx*ADDR_WIDTH +: ADDR_WIDTH];
-    assign dp_cmd_len      = cmd_len_v[c_idx*LEN_WIDTH +: LEN_WIDTH];
-    assign dp_cmd_src_kind = cmd_sk_v[c_idx];
-    assign dp_cmd_dst_kind = cmd_dk_v[c_idx];
-    assign dp_cmd_eop      = cmd_eop_v[c_idx];
+    assign dp_cmd_src_addr = c_src;
+    assign dp_cmd_dst_addr = c_dst;
+    assign dp_cmd_len      = c_len;
+    assign dp_cmd_src_kind = c_sk;
+    assign dp_cmd_dst_kind = c_dk;
+    assign dp_cmd_eop      = c_eop;
     assign dp_cmd_tag      = c_idx;
-    assign cmd_grant       = c_grant & {N{dp_cmd_ready}};
 
     // ------------------------------------------------ status -> write-back
     // write-back request: {channel, irq, descriptor address, BYTES, STATUS}
     localparam WBQ_W = CH_W + 1 + ADDR_WIDTH + 64;
     wire             wbq_full, wbq_empty;
     wire [WBQ_W-1:0] wbq_head;
-    wire             sts_fire = dp_sts_valid && dp_sts_ready;
-    assign dp_sts_ready = !wbq_full;
-    assign sts_for = sts_fire ? ({{(N-1){1'b0}}, 1'b1} << dp_sts_tag) : {N{1'b0}};
+    // datapath statuses are registered on the way in (ready: the register is
+    // empty or drains into the write-back queue this cycle)
+    reg                 sts_valid_q;
+    reg [CH_W-1:0]      sts_tag_q;
+    reg [LEN_WIDTH-1:0] sts_bytes_q;
+    reg [3:0]           sts_err_q;
+    reg                 sts_eop_q;
+    // occupancy of the write-back queue, with a registered full flag
+    reg  [CMD_DEPTH_LOG2:0] wbq_count;
+    reg                 wbq_full_q;
+    wire                sts_fire = sts_valid_q && !wbq_full_q;
+    assign dp_sts_ready = !sts_valid_q || !wbq_full_q;
+    always @(posedge clk) begin
+        if (rst) begin
+            sts_valid_q <= 1'b0;
+            sts_tag_q   <= {CH_W{1'b0}};
+            sts_bytes_q <= {LEN_WIDTH{1'b0}};
+            sts_err_q   <= 4'd0;
+            sts_eop_q   <= 1'b0;
+        end else if (dp_sts_ready) begin
+            sts_valid_q <= dp_sts_valid;
+            if (dp_sts_valid) begin
+                sts_tag_q   <= dp_sts_tag;
+                sts_bytes_q <= dp_sts_bytes;
+                sts_err_q   <= dp_sts_error;
+                sts_eop_q   <= dp_sts_eop;
+            end
+        end
+    end
+    assign sts_error_q = sts_err_q;
+    assign sts_for = sts_fire ? ({{(N-1){1'b0}}, 1'b1} << sts_tag_q) : {N{1'b0}};
 
-    wire [31:0] status_word = {1'b1, dp_sts_eop, 26'd0, dp_sts_error};
-    wire [31:0] bytes_word  = {{(32-LEN_WIDTH){1'b0}}, dp_sts_bytes};
-    wire aw_slot = !m_axi_sg_awvalid || m_axi_sg_awready;
+    wire [31:0] status_word = {1'b1, sts_eop_q, 26'd0, sts_err_q};
+    wire [31:0] bytes_word  = {{(32-LEN_WIDTH){1'b0}}, sts_bytes_q};
+    // AW loads only while empty, so AWREADY does not reach the queues
+    wire aw_slot = !m_axi_sg_awvalid;
     wire ws_full, ws_empty, bs_full, bs_empty;
+    wire unused_wbq = wbq_full;
     wire aw_load = !wbq_empty && aw_slot && !ws_full && !bs_full;
+    wire [CMD_DEPTH_LOG2:0] wbq_count_n = wbq_count + {{CMD_DEPTH_LOG2{1'b0}}, sts_fire}
+                                                    - {{CMD_DEPTH_LOG2{1'b0}}, aw_load};
+    always @(posedge clk) begin
+        if (rst) begin
+            wbq_count  <= {(CMD_DEPTH_LOG2+1){1'b0}};
+            wbq_full_q <= 1'b0;
+        end else begin
+            wbq_count  <= wbq_count_n;
+            wbq_full_q <= wbq_count_n[CMD_DEPTH_LOG2];
+        end
+    end
 
     dma_fifo #(.WIDTH(WBQ_W), .DEPTH_LOG2(CMD_DEPTH_LOG2)) wb_req_q (
         .clk(clk), .rst(rst),
         .wr_en(sts_fire),
-        .din({dp_sts_tag, sts_irq_v[dp_sts_tag], sts_addr_v[dp_sts_tag*ADDR_WIDTH +: ADDR_WIDTH],
+        .din({sts_tag_q, sts_irq_v[sts_tag_q], sts_addr_v[sts_tag_q*ADDR_WIDTH +: ADDR_WIDTH],
               bytes_word, status_word}),
         .full(wbq_full),
         .rd_en(aw_load), .dout(wbq_head), .empty(wbq_empty)
@@ -335,9 +418,25 @@ module dma_frontend #(
         .wr_en(aw_load), .din(wb_tail), .full(bs_full),
         .rd_en(b_fire), .dout(bs_tail), .empty(bs_empty)
     );
-    assign wb_irq_b   = bs_tail[0];
-    assign wb_bus_err = m_axi_sg_bresp[1] ? (m_axi_sg_bresp[0] ? 2'd2 : 2'd1) : 2'd0;
-    // (an empty FIFO's head may be X: never shift by it unless firing)
-    assign wb_done_v  = b_fire ? ({{(N-1){1'b0}}, 1'b1} << bs_tail[CH_W:1]) : {N{1'b0}};
+    // B responses are registered before they reach the channels
+    reg         b_valid_q;
+    reg [1:0]   b_err_q;
+    reg [CH_W:0] b_tail_q;
+    always @(posedge clk) begin
+        if (rst) begin
+            b_valid_q <= 1'b0;
+            b_err_q   <= 2'd0;
+            b_tail_q  <= {(CH_W+1){1'b0}};
+        end else begin
+            b_valid_q <= b_fire;
+            if (b_fire) begin
+                b_err_q  <= m_axi_sg_bresp[1] ? (m_axi_sg_bresp[0] ? 2'd2 : 2'd1) : 2'd0;
+                b_tail_q <= bs_tail;
+            end
+        end
+    end
+    assign wb_irq_b   = b_tail_q[0];
+    assign wb_bus_err = b_err_q;
+    assign wb_done_v  = b_valid_q ? ({{(N-1){1'b0}}, 1'b1} << b_tail_q[CH_W:1]) : {N{1'b0}};
     wire unused_ws = ^ws_tail;
 endmodule

@@ -1,6 +1,8 @@
 // Round-robin arbiter: grants one requester per cycle, starting the search
 // just after the last one granted, so every requester is served in turn.
 // The grant is combinational; `advance` (grant taken) moves the pointer.
+// For each value of the pointer the search order is a constant, so the grant
+// is a fixed-priority pick per pointer value and one multiplexer (no adders).
 module dma_rr_arbiter #(
     parameter N = 4
 ) (
@@ -15,7 +17,7 @@ module dma_rr_arbiter #(
     localparam IDX_W = (N <= 1) ? 1 : $clog2(N);
 
     reg [IDX_W-1:0] last;
-    integer k;
+    integer l, k;
     reg [IDX_W:0] cand;
     reg found;
 
@@ -25,14 +27,17 @@ module dma_rr_arbiter #(
         grant     = {N{1'b0}};
         grant_idx = {IDX_W{1'b0}};
         found     = 1'b0;
-        for (k = 1; k <= N; k = k + 1) begin
-            cand = {1'b0, last} + k[IDX_W:0];
-            if (cand >= N[IDX_W:0])
-                cand = cand - N[IDX_W:0];
-            if (!found && req[cand[IDX_W-1:0]]) begin
-                found                    = 1'b1;
-                grant[cand[IDX_W-1:0]]   = 1'b1;
-                grant_idx                = cand[IDX_W-1:0];
+        cand      = {(IDX_W+1){1'b0}};
+        for (l = 0; l < N; l = l + 1) begin
+            for (k = 1; k <= N; k = k + 1) begin
+                cand = l[IDX_W:0] + k[IDX_W:0];
+                if (cand >= N[IDX_W:0])
+                    cand = cand - N[IDX_W:0];
+                if (last == l[IDX_W-1:0] && !found && req[cand[IDX_W-1:0]]) begin
+                    found                  = 1'b1;
+                    grant[cand[IDX_W-1:0]] = 1'b1;
+                    grant_idx              = cand[IDX_W-1:0];
+                end
             end
         end
     end

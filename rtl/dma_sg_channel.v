@@ -15,11 +15,24 @@
 // work, in-flight work completes) -> IDLE, or HALTED after an error.
 // At the end of its chain (EOC) a running channel waits; a doorbell makes it
 // re-read the NEXT field of that last descriptor and go on if it was linked.
+//
+// Prefetch slots (flip-flops, 2^PF_DEPTH_LOG2 of them, a circular queue): a
+// fetch reserves the slot it will fill when it is issued (prefetched plus
+// in-flight descriptors never exceed the slots), its address is written there
+// at once and its R beats are written straight into the fields; the slot
+// becomes a queue entry when the last beat arrives. The fetches in flight are
+// thus the slots after the queue's tail, oldest first (a relink, which only
+// learns NEXT, is alone in flight and leaves its slot free again).
+// Timing: the fetch and command requests are registers, computed from the
+// current state and dropped in the cycle after a grant. They are never
+// wrongly high: apart from the channel's own grants, the only way a request
+// is withdrawn is leaving RUNNING, which the register anticipates.
 module dma_sg_channel #(
     parameter ADDR_WIDTH     = 64,
     parameter LEN_WIDTH      = 32,
+    parameter DATA_WIDTH     = 64,  // width of the descriptor R beats
     parameter CMD_DEPTH_LOG2 = 2,   // descriptors in flight in the datapath
-    parameter PF_DEPTH_LOG2  = 1    // prefetched descriptors
+    parameter PF_DEPTH_LOG2  = 1    // prefetched descriptors (at least 1)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -43,14 +56,13 @@ module dma_sg_channel #(
     // descriptor fetch (shared AR port)
     output wire                  fetch_req,
     output wire [ADDR_WIDTH-1:0] fetch_addr,
-    input  wire                  fetch_grant,      // AR taken this cycle
-    // fetch data: this channel's R beats, already assembled to 256 bits
-    input  wire                  fetch_next_valid, // pulse: NEXT of the oldest fetch arrived
-    input  wire [63:0]           fetch_next,
-    input  wire                  fetch_next_err,   // NEXT arrived with an error response
-    input  wire                  fetch_done,       // whole descriptor arrived
-    input  wire [255:0]          fetch_data,
-    input  wire [1:0]            fetch_resp_err,   // 0 ok, 1 SLVERR, 2 DECERR (any beat)
+    input  wire                  fetch_grant,      // AR taken this cycle (never two cycles in a row)
+    // this channel's descriptor R beats (registered in the front end), in order
+    input  wire                  beat_valid,
+    input  wire [DATA_WIDTH-1:0] beat_data,
+    input  wire [1:0]            beat_err,         // 0 ok, 1 SLVERR, 2 DECERR
+    input  wire                  beat_len_bad,     // LEN lane of this beat: 0 or too long
+    input  wire                  beat_ctrl_bad,    // CTRL lane of this beat: malformed
     // transfer command to the datapath
     output wire                  cmd_req,
     output wire [ADDR_WIDTH-1:0] cmd_src,
@@ -74,10 +86,16 @@ module dma_sg_channel #(
     localparam [3:0] E_FETCH_SLVERR = 4'd8,  E_FETCH_DECERR = 4'd9,
                      E_WB_SLVERR    = 4'd10, E_WB_DECERR    = 4'd11,
                      E_DESC_ALIGN   = 4'd12, E_DESC_MALFORMED = 4'd13;
-    localparam [7:0] CTRL_MAGIC = 8'hD5;
-    localparam PF_DEPTH  = 1 << PF_DEPTH_LOG2;
-    // prefetch entry: {err, ctrl, len, dst, src, addr}
-    localparam PF_W = 4 + 32 + 32 + 3 * ADDR_WIDTH;
+    localparam PF_DEPTH = 1 << PF_DEPTH_LOG2;
+    localparam PW       = PF_DEPTH_LOG2;
+    // descriptor beats: the first 32 bytes; where NEXT ends, where LEN and CTRL are
+    localparam FETCH_BEATS = (DATA_WIDTH >= 256) ? 1 : 256 / DATA_WIDTH;
+    localparam BEAT_W      = (FETCH_BEATS <= 1) ? 1 : $clog2(FETCH_BEATS);
+    localparam NEXT_BEAT   = (DATA_WIDTH >= 64) ? 0 : 64 / DATA_WIDTH - 1;
+    localparam LEN_BEAT    = (DATA_WIDTH >= 256) ? 0 : 192 / DATA_WIDTH;
+    localparam CTRL_BEAT   = (DATA_WIDTH >= 256) ? 0 : 224 / DATA_WIDTH;
+    // the part of a slot filled from the beats: bytes 0x08..0x1F (SRC, DST, LEN, CTRL)
+    localparam IMG_W = 192;
 
     // ------------------------------------------------------------------ chain
     reg                   next_valid;   // next_addr is the next descriptor to fetch
@@ -88,96 +106,160 @@ module dma_sg_channel #(
     reg                   stop_halt;    // STOPPING because of an error
     reg                   stop_reset;   // STOPPING because of RESET
 
-    // fetches in flight, oldest first: {relink, address}
-    wire                  fq_full, fq_empty;
-    wire                  fq_relink;
-    wire [ADDR_WIDTH-1:0] fq_addr;
+    // fetches in flight (they fill the slots from the queue's tail on)
     reg  [1:0]            fq_count;
+    reg                   relink_q;     // the fetch in flight is a relink (then it is alone)
+    wire                  fq_empty = (fq_count == 2'd0);
 
-    // prefetched descriptors
-    wire                  pf_full, pf_empty;
-    wire [PF_W-1:0]       pf_head;
-    reg  [PF_DEPTH_LOG2:0] pf_count;
-    wire [ADDR_WIDTH-1:0] pf_addr = pf_head[ADDR_WIDTH-1:0];
-    wire [3:0]            pf_err  = pf_head[PF_W-1 -: 4];
-    wire [31:0]           pf_ctrl = pf_head[PF_W-5 -: 32];
+    // prefetch queue
+    reg  [PW-1:0]         pf_rd, pf_wr;
+    reg  [PW:0]           pf_count;
+    wire                  pf_empty = (pf_count == {(PW+1){1'b0}});
+    wire                  pf_full  = pf_count[PW];
 
     // descriptors in the datapath: {irq, address}
-    wire                  if_full, if_empty;
+    wire                  ifq_full, ifq_empty;   // (the counts below are used instead)
+    reg  [CMD_DEPTH_LOG2:0]   if_count;     // descriptors in the datapath
+    reg                   if_full;
     wire                  if_irq;
     wire [ADDR_WIDTH-1:0] if_addr;
     reg  [CMD_DEPTH_LOG2+1:0] wb_pending;   // statuses whose write-back has not finished
 
     wire running  = (state == ST_RUNNING);
-    wire drained  = fq_empty && if_empty && (wb_pending == 0);
+    // nothing in flight anywhere: a register, from the next values of the counts
+    reg  drained;
+    wire [1:0]                fq_count_n   = fq_count + {1'b0, fetch_grant} - {1'b0, fetch_done};
+    wire [CMD_DEPTH_LOG2:0]   if_count_n   = if_count + {{CMD_DEPTH_LOG2{1'b0}}, cmd_grant}
+                                                      - {{CMD_DEPTH_LOG2{1'b0}}, sts_valid};
+    wire [CMD_DEPTH_LOG2+1:0] wb_pending_n = wb_pending + {{(CMD_DEPTH_LOG2+1){1'b0}}, sts_valid}
+                                                        - {{(CMD_DEPTH_LOG2+1){1'b0}}, wb_done};
 
     // ------------------------------------------------------------------ fetch
-    wire pf_room   = ({1'b0, pf_count} + {{PF_DEPTH_LOG2{1'b0}}, fq_count} < PF_DEPTH);
+    wire [PW+1:0] used    = {1'b0, pf_count} + {{PW{1'b0}}, fq_count};
+    wire pf_room    = (used < PF_DEPTH) && (fq_count < 2'd2);
     wire misaligned = (next_addr[5:0] != 6'd0);
-    wire want_next = running && next_valid && pf_room && (fq_count < 2'd2) && !misaligned;
-    wire want_link = running && at_eoc && bell && fq_empty && pf_room;
+    // requests are registered from next-cycle terms: the channel is (still) running, a
+    // doorbell counts at once, and a granted request drops
+    wire run_ok     = running ? stays_running
+                              : (state == ST_IDLE && run && !reset_req && !cur_desc_wr);
+    wire want_next  = next_valid && pf_room && !misaligned && !relink_q;
+    wire want_link  = at_eoc && (bell || doorbell) && fq_empty && pf_room && !next_valid;
     // a misaligned NEXT becomes an error entry instead of a fetch
     wire push_align_err = running && next_valid && misaligned && fq_empty && !pf_full;
 
-    assign fetch_req  = want_next || want_link;
-    assign fetch_addr = want_next ? next_addr : eoc_addr;
+    reg  fetch_req_q;
+    wire stays_running;
+    assign fetch_req  = fetch_req_q;
+    assign fetch_addr = next_valid ? next_addr : eoc_addr;
+    wire   grant_link = fetch_grant && !next_valid;
 
-    dma_fifo #(.WIDTH(ADDR_WIDTH + 1), .DEPTH_LOG2(1)) fetch_q (
-        .clk(clk), .rst(rst),
-        .wr_en(fetch_grant), .din({!want_next, fetch_addr}), .full(fq_full),
-        .rd_en(fetch_done), .dout({fq_relink, fq_addr}), .empty(fq_empty)
-    );
-
-    // malformed: reserved CTRL bits, bad magic, zero or too long length, stream->stream
-    wire [31:0] d_len  = fetch_data[223:192];
-    wire [31:0] d_ctrl = fetch_data[255:224];
-    wire len_too_big;
+    // beats of the oldest fetch in flight
+    reg  [BEAT_W-1:0] beat;
+    reg  [1:0]        err_acc;
+    reg               bad_acc;
+    wire [1:0]        err_now   = (err_acc != 2'd0) ? err_acc : beat_err;
+    wire              last_beat = (FETCH_BEATS == 1) || (beat == FETCH_BEATS[BEAT_W-1:0] - 1'b1);
+    wire              bad_now   = bad_acc || (beat == LEN_BEAT[BEAT_W-1:0] && beat_len_bad)
+                                          || (beat == CTRL_BEAT[BEAT_W-1:0] && beat_ctrl_bad);
+    wire              next_pulse = beat_valid && (beat == NEXT_BEAT[BEAT_W-1:0]);
+    wire              next_err   = (err_now != 2'd0);
+    wire              fetch_done = beat_valid && last_beat;
+    wire [63:0]       fetch_next;
     generate
-        if (LEN_WIDTH < 32) begin : g_len_check
-            assign len_too_big = |d_len[31:LEN_WIDTH];
-        end else begin : g_len_ok
-            assign len_too_big = 1'b0;
+        if (DATA_WIDTH >= 64) begin : g_next_one
+            assign fetch_next = beat_data[63:0];
+        end else begin : g_next_two
+            reg [31:0] next_lo;
+            always @(posedge clk) begin
+                if (beat_valid && beat == {BEAT_W{1'b0}})
+                    next_lo <= beat_data[31:0];
+            end
+            assign fetch_next = {beat_data[31:0], next_lo};
         end
     endgenerate
-    wire malformed = (d_ctrl[31:24] != CTRL_MAGIC) || (d_ctrl[23:4] != 20'd0)
-                  || (d_len == 32'd0) || len_too_big || (d_ctrl[1] && d_ctrl[2]);
-    wire [3:0] fetch_err = (fetch_resp_err == 2'd1) ? E_FETCH_SLVERR :
-                           (fetch_resp_err == 2'd2) ? E_FETCH_DECERR :
-                           malformed ? E_DESC_MALFORMED : 4'd0;
+
     // relinks only learn NEXT, unless the read failed
-    wire push_fetched = fetch_done && (!fq_relink || fetch_resp_err != 2'd0);
+    wire push_fetched = fetch_done && (!relink_q || err_now != 2'd0);
+    wire [3:0] fetch_code = (err_now == 2'd1) ? E_FETCH_SLVERR :
+                            (err_now == 2'd2) ? E_FETCH_DECERR :
+                            (bad_now && !relink_q) ? E_DESC_MALFORMED : 4'd0;
+    wire [3:0] push_code = push_align_err ? E_DESC_ALIGN : fetch_code;
 
     wire pf_push = push_fetched || push_align_err;
-    wire [PF_W-1:0] pf_din = push_align_err
-        ? {E_DESC_ALIGN, 32'd0, 32'd0, {ADDR_WIDTH{1'b0}}, {ADDR_WIDTH{1'b0}}, next_addr}
-        : {(fq_relink ? ((fetch_resp_err == 2'd1) ? E_FETCH_SLVERR : E_FETCH_DECERR) : fetch_err),
-           d_ctrl, d_len, fetch_data[128 +: ADDR_WIDTH], fetch_data[64 +: ADDR_WIDTH], fq_addr};
-
     wire pf_pop;
-    wire pf_flush;
-    dma_fifo #(.WIDTH(PF_W), .DEPTH_LOG2(PF_DEPTH_LOG2)) prefetch_q (
-        .clk(clk), .rst(rst || pf_flush),
-        .wr_en(pf_push), .din(pf_din), .full(pf_full),
-        .rd_en(pf_pop), .dout(pf_head), .empty(pf_empty)
-    );
+    // slot that the next fetch (or alignment error entry) reserves
+    wire [PW+1:0] fq_ext     = {{PW{1'b0}}, fq_count};
+    wire [PW-1:0] grant_slot = pf_wr + fq_ext[PW-1:0];
+    wire          slot_free  = (used < PF_DEPTH);
+
+    // ------------------------------------------------------------------ slots
+    wire [PF_DEPTH*IMG_W-1:0]      img_v;
+    wire [PF_DEPTH*ADDR_WIDTH-1:0] addr_v;
+    wire [PF_DEPTH*4-1:0]          code_v;
+    wire [PF_DEPTH-1:0]            bad_v;
+    genvar s, h;
+    generate
+        for (s = 0; s < PF_DEPTH; s = s + 1) begin : g_slot
+            reg [IMG_W-1:0]      img;
+            reg [ADDR_WIDTH-1:0] addr;
+            reg [3:0]            code;
+            reg                  bad;
+            localparam [PW-1:0] SI = s;
+            wire tail = (pf_wr == SI);
+            for (h = 2; h < 8; h = h + 1) begin : g_chunk
+                localparam HB = (h * 32) / DATA_WIDTH;
+                localparam HO = (h * 32) % DATA_WIDTH;
+                always @(posedge clk) begin
+                    if (beat_valid && tail && beat == HB[BEAT_W-1:0])
+                        img[(h-2)*32 +: 32] <= beat_data[HO +: 32];
+                end
+            end
+            always @(posedge clk) begin
+                // the next slot to reserve follows fetch_addr until a fetch (or an
+                // alignment error entry) takes it: no grant on this enable
+                if (grant_slot == SI && slot_free)
+                    addr <= fetch_addr;
+                if (pf_push && tail) begin
+                    code <= push_code;
+                    bad  <= (push_code != 4'd0);
+                end
+            end
+            assign img_v[s*IMG_W +: IMG_W]           = img;
+            assign addr_v[s*ADDR_WIDTH +: ADDR_WIDTH] = addr;
+            assign code_v[s*4 +: 4]                   = code;
+            assign bad_v[s]                           = bad;
+        end
+    endgenerate
+
+    wire [IMG_W-1:0]      pf_img  = img_v[pf_rd*IMG_W +: IMG_W];
+    wire [ADDR_WIDTH-1:0] pf_addr = addr_v[pf_rd*ADDR_WIDTH +: ADDR_WIDTH];
+    wire [3:0]            pf_err  = code_v[pf_rd*4 +: 4];
+    wire                  pf_bad  = bad_v[pf_rd];
+    wire [3:0]            pf_ctrl = pf_img[160 +: 4];
+    wire [ADDR_WIDTH-1:0] fq_addr = addr_v[pf_wr*ADDR_WIDTH +: ADDR_WIDTH];   // oldest fetch in flight
 
     // ---------------------------------------------------------------- commands
-    assign cmd_req      = running && !pf_empty && (pf_err == 4'd0) && !if_full;
-    assign cmd_src      = pf_head[ADDR_WIDTH +: ADDR_WIDTH];
-    assign cmd_dst      = pf_head[2*ADDR_WIDTH +: ADDR_WIDTH];
-    assign cmd_len      = pf_head[3*ADDR_WIDTH +: LEN_WIDTH];
+    // registered like the fetch request: the head, the in-flight room and the state
+    // only change through this channel's own grant or by leaving RUNNING
+    reg cmd_req_q;
+    assign cmd_req      = cmd_req_q;
+    assign cmd_src      = pf_img[0 +: ADDR_WIDTH];
+    assign cmd_dst      = pf_img[64 +: ADDR_WIDTH];
+    assign cmd_len      = pf_img[128 +: LEN_WIDTH];
     assign cmd_src_kind = pf_ctrl[1];
     assign cmd_dst_kind = pf_ctrl[2];
     assign cmd_eop      = pf_ctrl[3];
     assign pf_pop       = cmd_grant;
 
     // an error entry at the head halts the channel (the descriptors before it are done)
-    wire head_error = running && !pf_empty && (pf_err != 4'd0);
+    // (registered: an error entry stays at the head, it is never popped)
+    reg  head_bad_q;
+    wire head_error = running && head_bad_q;
 
     dma_fifo #(.WIDTH(ADDR_WIDTH + 1), .DEPTH_LOG2(CMD_DEPTH_LOG2)) inflight_q (
         .clk(clk), .rst(rst),
-        .wr_en(cmd_grant), .din({pf_ctrl[0], pf_addr}), .full(if_full),
-        .rd_en(sts_valid), .dout({if_irq, if_addr}), .empty(if_empty)
+        .wr_en(cmd_grant), .din({pf_ctrl[0], pf_addr}), .full(ifq_full),
+        .rd_en(sts_valid), .dout({if_irq, if_addr}), .empty(ifq_empty)
     );
     assign sts_desc_addr = if_addr;
     assign sts_desc_irq  = if_irq;
@@ -191,17 +273,31 @@ module dma_sg_channel #(
         .wr_en(sts_valid), .din(if_addr), .full(wbq_full),
         .rd_en(wb_done), .dout(wb_done_addr), .empty(wbq_empty)
     );
-    // NEXT comes early through fetch_next; CTRL[31:4] was checked at fetch
-    wire unused_q = ^{fq_full, wbq_full, wbq_empty, fetch_data[63:0], pf_ctrl[31:4]};
+    // NEXT comes early through fetch_next; CTRL[31:4] and LEN's range were checked by
+    // the front end; a slot's SRC/DST/LEN bits above the widths are not used
+    wire unused_q = ^{wbq_full, wbq_empty, ifq_full, ifq_empty, pf_img, beat_data, fq_ext};
     wire [3:0] wb_err_code = (wb_bus_err == 2'd1) ? E_WB_SLVERR : E_WB_DECERR;
     wire       err_sts     = sts_valid && (sts_error != 4'd0);
     wire       err_wb      = wb_done && (wb_bus_err != 2'd0);
     wire       new_error   = head_error || err_sts || err_wb;
-    wire [3:0] new_code    = head_error ? pf_err : err_sts ? sts_error : wb_err_code;
-    wire [63:0] new_desc   = head_error ? {{(64-ADDR_WIDTH){1'b0}}, pf_addr}
-                           : err_sts ? {{(64-ADDR_WIDTH){1'b0}}, if_addr}
-                           : {{(64-ADDR_WIDTH){1'b0}}, wb_done_addr};
-
+    assign     stays_running = run && !reset_req && !new_error;
+    // ERR_CODE/ERR_DESC capture one cycle after the event (a status or write-back
+    // error is registered with its code and descriptor first; the head error flag is a
+    // register already), in the original order of priority
+    reg                   ev_q;
+    reg  [3:0]            ev_code_q;
+    reg  [ADDR_WIDTH-1:0] ev_desc_q;
+    always @(posedge clk) begin
+        if (rst)
+            ev_q <= 1'b0;
+        else
+            ev_q <= err_sts || err_wb;
+        ev_code_q <= err_sts ? sts_error : wb_err_code;
+        ev_desc_q <= err_sts ? if_addr : wb_done_addr;
+    end
+    wire        cap_error = head_error || ev_q;
+    wire [3:0]  cap_code  = head_error ? pf_err : ev_code_q;
+    wire [63:0] cap_desc  = {{(64-ADDR_WIDTH){1'b0}}, head_error ? pf_addr : ev_desc_q};
 
     // ---------------------------------------------------------- interrupts
     reg  [7:0]  coal_seen;
@@ -215,12 +311,11 @@ module dma_sg_channel #(
     // first descriptor not started yet (CUR_DESC); at the end of the chain, the last
     // descriptor's NEXT with bit 0 (EOC) set
     assign cur_desc = !pf_empty ? {{(64-ADDR_WIDTH){1'b0}}, pf_addr}
-                    : !fq_empty && !fq_relink ? {{(64-ADDR_WIDTH){1'b0}}, fq_addr}
+                    : !fq_empty && !relink_q ? {{(64-ADDR_WIDTH){1'b0}}, fq_addr}
                     : {{(64-ADDR_WIDTH){1'b0}}, next_addr} | {63'd0, at_eoc && !next_valid};
 
     wire stop_done = (state == ST_STOPPING) && drained;
-    // flush prefetched descriptors when a stop completes; CUR_DESC keeps the first one
-    assign pf_flush = stop_done;
+    // prefetched descriptors are flushed when a stop completes; CUR_DESC keeps the first one
 
     always @(posedge clk) begin
         if (rst) begin
@@ -233,8 +328,20 @@ module dma_sg_channel #(
             stop_halt    <= 1'b0;
             stop_reset   <= 1'b0;
             fq_count     <= 2'd0;
-            pf_count     <= {(PF_DEPTH_LOG2+1){1'b0}};
+            relink_q     <= 1'b0;
+            head_bad_q   <= 1'b0;
+            fetch_req_q  <= 1'b0;
+            cmd_req_q    <= 1'b0;
+            pf_count     <= {(PW+1){1'b0}};
+            pf_rd        <= {PW{1'b0}};
+            pf_wr        <= {PW{1'b0}};
+            beat         <= {BEAT_W{1'b0}};
+            err_acc      <= 2'd0;
+            bad_acc      <= 1'b0;
             wb_pending   <= {(CMD_DEPTH_LOG2+2){1'b0}};
+            if_count     <= {(CMD_DEPTH_LOG2+1){1'b0}};
+            if_full      <= 1'b0;
+            drained      <= 1'b1;
             err_code     <= 4'd0;
             err_desc     <= 64'd0;
             completed    <= 32'd0;
@@ -250,17 +357,40 @@ module dma_sg_channel #(
             irq_idle_set <= 1'b0;
 
             // bookkeeping counters
-            fq_count   <= fq_count + {1'b0, fetch_grant} - {1'b0, fetch_done};
-            pf_count   <= stop_done ? {(PF_DEPTH_LOG2+1){1'b0}}
-                        : pf_count + {{PF_DEPTH_LOG2{1'b0}}, pf_push} - {{PF_DEPTH_LOG2{1'b0}}, pf_pop};
-            wb_pending <= wb_pending + {{(CMD_DEPTH_LOG2+1){1'b0}}, sts_valid}
-                                     - {{(CMD_DEPTH_LOG2+1){1'b0}}, wb_done};
+            fetch_req_q <= run_ok && (want_next || want_link) && !fetch_grant;
+            cmd_req_q   <= running && stays_running && !pf_empty && !pf_bad && !if_full && !cmd_grant;
+            head_bad_q <= running && !pf_empty && pf_bad;
+            fq_count   <= fq_count_n;
+            if_count   <= if_count_n;
+            if_full    <= if_count_n[CMD_DEPTH_LOG2];
+            drained    <= (fq_count_n == 2'd0) && (if_count_n == 0) && (wb_pending_n == 0);
+            if (grant_link)
+                relink_q <= 1'b1;
+            else if (fetch_done)
+                relink_q <= 1'b0;
+            if (stop_done) begin
+                pf_count <= {(PW+1){1'b0}};
+                pf_rd    <= {PW{1'b0}};
+                pf_wr    <= {PW{1'b0}};
+            end else begin
+                pf_count <= pf_count + {{PW{1'b0}}, pf_push} - {{PW{1'b0}}, pf_pop};
+                if (pf_push)
+                    pf_wr <= pf_wr + 1'b1;
+                if (pf_pop)
+                    pf_rd <= pf_rd + 1'b1;
+            end
+            if (beat_valid) begin
+                beat    <= last_beat ? {BEAT_W{1'b0}} : beat + 1'b1;
+                err_acc <= last_beat ? 2'd0 : err_now;
+                bad_acc <= last_beat ? 1'b0 : bad_now;
+            end
+            wb_pending <= wb_pending_n;
             if (doorbell)
                 bell <= 1'b1;
 
             // following the chain
             if (fetch_grant) begin
-                if (want_next) begin
+                if (next_valid) begin
                     next_valid <= 1'b0;         // known again once NEXT arrives
                 end else if (!doorbell) begin
                     bell <= 1'b0;               // this re-read answers the doorbell
@@ -268,12 +398,12 @@ module dma_sg_channel #(
             end
             if (push_align_err)
                 next_valid <= 1'b0;
-            if (fetch_next_valid) begin
-                if (!fetch_next_err && !fetch_next[0]) begin
+            if (next_pulse) begin
+                if (!next_err && !fetch_next[0]) begin
                     next_valid <= 1'b1;
                     next_addr  <= fetch_next[ADDR_WIDTH-1:0];
                     at_eoc     <= 1'b0;
-                end else if (!fetch_next_err) begin
+                end else if (!next_err) begin
                     at_eoc     <= 1'b1;
                     eoc_addr   <= fq_addr;
                     next_addr  <= fetch_next[ADDR_WIDTH-1:0] & ~{{(ADDR_WIDTH-1){1'b0}}, 1'b1};
@@ -307,9 +437,9 @@ module dma_sg_channel #(
                 irq_idle_set <= 1'b1;
 
             // first error wins; the channel stops taking work
-            if (new_error && err_code == 4'd0 && state != ST_HALTED) begin
-                err_code <= new_code;
-                err_desc <= new_desc;
+            if (cap_error && err_code == 4'd0 && state != ST_HALTED) begin
+                err_code <= cap_code;
+                err_desc <= cap_desc;
             end
 
             case (state)
