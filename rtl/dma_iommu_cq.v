@@ -46,7 +46,8 @@ module dma_iommu_cq (
     input  wire        mem_err
 );
     localparam [2:0] S_IDLE = 3'd0, S_RD0 = 3'd1, S_RD1 = 3'd2, S_EXEC = 3'd3,
-                     S_FENCE = 3'd4, S_FWRITE = 3'd5;
+                     S_FENCE = 3'd4, S_FWRITE = 3'd5, S_DEC = 3'd6;
+    reg        c_inval, c_iodir, c_fence;   // the command read, decoded (S_DEC)
     reg [2:0]  st;
     reg [63:0] d0, d1;
 
@@ -86,13 +87,13 @@ module dma_iommu_cq (
     // once they are done (the engine may need new writes to finish its reads).
     // (registered: the unit's AxREADY comes from flip-flops)
     always @(posedge clk)
-        xlate_hold <= !rst && ((st == S_EXEC && ((opcode == 7'd1 && inval_ok) || (opcode == 7'd3 && iodir_ok)))
+        xlate_hold <= !rst && ((st == S_EXEC && (c_inval || c_iodir))
                                || (st == S_FENCE && (!(d0[12] || d0[13]) || xlate_drained)));
 
     always @(posedge clk) begin
         if (rst) begin
             st <= S_IDLE; cqh <= 32'd0; cqon <= 1'b0;
-            d0 <= 64'd0; d1 <= 64'd0;
+            d0 <= 64'd0; d1 <= 64'd0; c_inval <= 1'b0; c_iodir <= 1'b0; c_fence <= 1'b0;
             set_cmd_ill <= 1'b0; set_cqmf <= 1'b0; set_fence_w_ip <= 1'b0;
             inv_vma <= 1'b0; inv_pscv <= 1'b0; inv_pscid <= 20'd0; inv_av <= 1'b0; inv_vpn <= 27'd0;
             inv_ddt <= 1'b0; inv_dv <= 1'b0; inv_did <= 24'd0;
@@ -124,11 +125,17 @@ module dma_iommu_cq (
                     if (mem_err) begin
                         st <= S_IDLE; set_cqmf <= 1'b1;
                     end else begin
-                        d1 <= mem_rdata; st <= S_EXEC;
+                        d1 <= mem_rdata; st <= S_DEC;
                     end
                 end
+                S_DEC: begin
+                    c_inval <= (opcode == 7'd1) && inval_ok;
+                    c_iodir <= (opcode == 7'd3) && iodir_ok;
+                    c_fence <= (opcode == 7'd2) && fence_ok;
+                    st <= S_EXEC;
+                end
                 S_EXEC: begin
-                    if (opcode == 7'd1 && inval_ok) begin
+                    if (c_inval) begin
                         // wait for the walker: an invalidation never races a fill
                         if (!xlate_busy) begin
                             inv_vma   <= 1'b1;
@@ -139,7 +146,7 @@ module dma_iommu_cq (
                             cqh <= next_h;
                             st  <= S_IDLE;
                         end
-                    end else if (opcode == 7'd3 && iodir_ok) begin
+                    end else if (c_iodir) begin
                         if (!xlate_busy) begin
                             inv_ddt <= 1'b1;
                             inv_dv  <= d0[33];
@@ -147,7 +154,7 @@ module dma_iommu_cq (
                             cqh <= next_h;
                             st  <= S_IDLE;
                         end
-                    end else if (opcode == 7'd2 && fence_ok) begin
+                    end else if (c_fence) begin
                         st <= S_FENCE;
                     end else begin
                         set_cmd_ill <= 1'b1;    // cqh stays on the illegal command

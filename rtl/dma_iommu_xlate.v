@@ -162,7 +162,7 @@ module dma_iommu_xlate #(
     //    Q is empty (READY comes from flip-flops); one direction is looked at per
     //    cycle (sel_w, registered), alternating when both wait.
     // P: the request being translated, loaded from Q with the IOTLB tag match of
-    //    every entry (p_raw). Phase SEL: the first matching entry is selected into
+    //    every entry (p_tag, p_hit, p_perm). Phase SEL: the first matching entry is selected into
     //    the l_* registers, with the device context; phase DEC: pass, fault or
     //    start a walk. A walk fills the l_* registers itself (DEC next), a device-
     //    context load goes back to SEL.
@@ -211,6 +211,10 @@ module dma_iommu_xlate #(
     reg  [TLB_W-1:0] t_next;              // round-robin replacement
     reg              inv_vma_d;           // IOTINVAL.VMA: clear the entries of inv_kill
     reg  [TLB_ENTRIES-1:0] inv_kill;
+    reg              f_pend;              // a walk's leaf is written into entry t_next
+    reg              f_g, f_r, f_w, f_d;
+    reg  [1:0]       f_lvl;
+    reg  [43:0]      f_ppn;
 
     function vpn_match;
         input [26:0] a, b;
@@ -224,15 +228,18 @@ module dma_iommu_xlate #(
         end
     endfunction
 
-    // tag match against Q (registered into p_raw with P). The PSCID is not compared
+    // tag match against Q (registered into p_tag/p_hit with P). The PSCID is not compared
     // here: t_pok says whether an entry's PSCID is that of its device's context
     // (kept up to date when a context is loaded), so {DID, PSCID} == {q_did,
     // dc_pscid[q_did]} is t_did == q_did && t_pok.
-    reg [TLB_ENTRIES-1:0] q_match;
+    reg [TLB_ENTRIES-1:0] q_match, q_pok, q_perm;
     integer e;
     always @* begin
-        for (e = 0; e < TLB_ENTRIES; e = e + 1)
+        for (e = 0; e < TLB_ENTRIES; e = e + 1) begin
             q_match[e] = t_v[e] && t_did[e] == q_did && vpn_match(t_vpn[e], q_addr[38:12], t_lvl[e]);
+            q_pok[e]   = t_pok[e];
+            q_perm[e]  = q_w ? (t_w[e] && t_d[e]) : t_r[e];
+        end
     end
     // Sv39: bits 63:39 of the IOVA must all equal bit 38
     wire q_canonical = (q_addr[ADDR_WIDTH-1:38] == {(ADDR_WIDTH-38){1'b0}})
@@ -247,7 +254,11 @@ module dma_iommu_xlate #(
     reg                   p_lock;
     reg  [3:0]            p_cache;
     reg  [USER_WIDTH-1:0] p_did;
-    reg  [TLB_ENTRIES-1:0] p_raw;
+    reg  [TLB_ENTRIES-1:0] p_tag;   // valid entries whose {DID, VPN} match
+    reg  [TLB_ENTRIES-1:0] p_hit;   // ... and whose PSCID is the device's (t_pok)
+    reg  [TLB_ENTRIES-1:0] p_perm;  // the entry allows the access (R; W and D)
+    // t_pok once the context being loaded (S_DCW) is in the cache
+    reg  [TLB_ENTRIES-1:0] pok_new;
     reg                   p_canon;
     wire [26:0]           p_vpn = p_addr[38:12];
 
@@ -260,8 +271,8 @@ module dma_iommu_xlate #(
         n_any = {(2*TN-1){1'b0}};
         n_d   = {((2*TN-1)*SW){1'b0}};
         for (k = 0; k < TLB_ENTRIES; k = k + 1) begin
-            n_any[TN-1+k] = p_raw[k] && t_v[k] && t_pok[k];
-            n_d[(TN-1+k)*SW +: SW] = {(p_w ? (t_w[k] && t_d[k]) : t_r[k]), t_lvl[k], t_ppn[k]};
+            n_any[TN-1+k] = p_hit[k];
+            n_d[(TN-1+k)*SW +: SW] = {p_perm[k], t_lvl[k], t_ppn[k]};
         end
         for (k = TN - 2; k >= 0; k = k - 1) begin
             n_any[k] = n_any[2*k+1] || n_any[2*k+2];
@@ -274,7 +285,9 @@ module dma_iommu_xlate #(
     wire s_dc_v    = dc_v[p_did];
     wire s_dc_bare = dc_bare[p_did];
 
-    reg         l_hit, l_perm, l_sv39, l_direct, l_off, l_1lvl, l_dc_v, l_dtf;
+    // SEL results: l_tlb_ok = Sv39, canonical and an entry matches; l_fault0 = mode Off or
+    // a non-canonical Sv39 address; l_need_dc / l_need_ptw: a walk is needed
+    reg         l_perm, l_tlb_ok, l_direct, l_off, l_fault0, l_1lvl, l_need_dc, l_need_ptw, l_dtf;
     wire        dc_loaded;       // a device context was loaded for P: SEL again
     reg  [1:0]  l_lvl;
     reg  [43:0] l_ppn;
@@ -285,13 +298,13 @@ module dma_iommu_xlate #(
     reg            walk_cause_dc;    // a DC fault (always reported, DTF assumed 0)
     reg            walked;           // the request needed a walk: its final lookup is no hit
 
-    wire pass_tlb  = l_sv39 && p_canon && l_hit && l_perm;
-    wire fault_now = l_off || (l_sv39 && !p_canon) || (l_sv39 && p_canon && l_hit && !l_perm) || walk_fault;
+    wire pass_tlb  = l_tlb_ok && l_perm;
+    wire fault_now = l_fault0 || (l_tlb_ok && !l_perm) || walk_fault;
     wire [11:0] cause_now = walk_fault ? walk_cause : l_off ? C_ALL_OFF : (p_w ? C_WR_PAGE : C_RD_PAGE);
     // DTF hides translation faults, not the directory's (spec fault cause table)
     wire report_now = walk_fault ? (walk_cause_dc || !l_dtf) : (l_off || !l_dtf);
-    wire need_dc  = l_1lvl && !l_dc_v && !walk_fault;
-    wire need_ptw = l_sv39 && p_canon && !l_hit && !walk_fault;
+    wire need_dc  = l_need_dc && !walk_fault;
+    wire need_ptw = l_need_ptw && !walk_fault;
 
     wire ar_slot = !m_axi_arvalid || m_axi_arready;
     wire aw_slot = !m_axi_awvalid || m_axi_awready;
@@ -301,7 +314,7 @@ module dma_iommu_xlate #(
     wire do_pass  = dec && !p_blk && (l_direct || pass_tlb) && !walk_fault && (p_w ? aw_slot : ar_slot);
     wire do_fault = dec && !p_blk && fault_now && flt_free;
     wire take     = do_pass || do_fault;
-    wire q_to_p   = q_valid && (!p_valid || take);
+    wire q_to_p   = q_valid && (!p_valid || take) && !f_pend;
     wire [55:0] h_pa = (l_lvl == 2'd0) ? {l_ppn, p_addr[11:0]} :
                        (l_lvl == 2'd1) ? {l_ppn[43:9], p_addr[20:0]} :
                                          {l_ppn[43:18], p_addr[29:0]};
@@ -349,19 +362,21 @@ module dma_iommu_xlate #(
             p_valid <= 1'b0; p_w <= 1'b0; p_sel <= 1'b0;
             p_id <= {ID_WIDTH{1'b0}}; p_addr <= {ADDR_WIDTH{1'b0}}; p_len <= 8'd0;
             p_size <= 3'd0; p_prot <= 3'd0; p_burst <= 2'd0; p_lock <= 1'b0; p_cache <= 4'd0;
-            p_did <= {USER_WIDTH{1'b0}}; p_raw <= {TLB_ENTRIES{1'b0}}; p_canon <= 1'b0;
+            p_did <= {USER_WIDTH{1'b0}}; p_tag <= {TLB_ENTRIES{1'b0}}; p_hit <= {TLB_ENTRIES{1'b0}};
+            p_perm <= {TLB_ENTRIES{1'b0}}; p_canon <= 1'b0;
         end else begin
             if (q_to_p) begin
                 p_valid <= 1'b1; p_sel <= 1'b1;
                 p_w <= q_w; p_id <= q_id; p_addr <= q_addr; p_len <= q_len; p_size <= q_size;
                 p_prot <= q_prot; p_burst <= q_burst; p_lock <= q_lock; p_cache <= q_cache;
-                p_did <= q_did; p_raw <= q_match; p_canon <= q_canonical;
+                p_did <= q_did; p_tag <= q_match; p_hit <= q_match & q_pok; p_perm <= q_perm; p_canon <= q_canonical;
             end else if (take) begin
                 p_valid <= 1'b0;
             end else if (p_sel) begin
                 p_sel <= 1'b0;
             end else if (dc_loaded) begin
                 p_sel <= 1'b1;          // a device context was loaded: select again
+                p_hit <= p_tag & pok_new;
             end
         end
     end
@@ -530,6 +545,10 @@ module dma_iommu_xlate #(
     wire fsc_bad  = dc_pdtv ? (fsc_mode != 4'd0)                      // no process directories
                             : ((fsc_mode != 4'd0 && fsc_mode != 4'd8) || (|dw[59:44]));
     assign dc_loaded = (st == S_DCW) && !dc_bad;
+    always @* begin
+        for (e = 0; e < TLB_ENTRIES; e = e + 1)
+            pok_new[e] = (t_did[e] == w_did) ? (t_pscid[e] == dc_pscid_n) : t_pok[e];
+    end
 
     // Sv39 PTE checks
     wire [63:0] pte = walk_data;
@@ -570,14 +589,16 @@ module dma_iommu_xlate #(
             w_write       <= 1'b0;
             t_next        <= {TLB_W{1'b0}};
             inv_vma_d     <= 1'b0;
+            f_pend <= 1'b0; f_g <= 1'b0; f_lvl <= 2'd0; f_ppn <= 44'd0; f_r <= 1'b0; f_w <= 1'b0; f_d <= 1'b0;
             inv_kill      <= {TLB_ENTRIES{1'b0}};
             flt_valid     <= 1'b0;
             flt_cause     <= 12'd0;
             flt_ttyp      <= 6'd0;
             flt_did       <= 24'd0;
             flt_iova      <= 64'd0;
-            l_hit <= 1'b0; l_perm <= 1'b0; l_sv39 <= 1'b0; l_direct <= 1'b0; l_off <= 1'b0;
-            l_1lvl <= 1'b0; l_dc_v <= 1'b0; l_dtf <= 1'b0; l_lvl <= 2'd0; l_ppn <= 44'd0;
+            l_perm <= 1'b0; l_tlb_ok <= 1'b0; l_direct <= 1'b0; l_off <= 1'b0; l_fault0 <= 1'b0;
+            l_1lvl <= 1'b0; l_need_dc <= 1'b0; l_need_ptw <= 1'b0; l_dtf <= 1'b0;
+            l_lvl <= 2'd0; l_ppn <= 44'd0;
             for (d = 0; d < NDEV; d = d + 1) begin
                 dc_v[d] <= 1'b0; dc_bare[d] <= 1'b0; dc_dtf[d] <= 1'b0;
                 dc_ppn[d] <= 44'd0; dc_pscid[d] <= 20'd0;
@@ -595,12 +616,13 @@ module dma_iommu_xlate #(
 
             // SEL: the selected entry and the device context of the request in P
             if (p_valid && p_sel) begin
-                l_hit    <= n_any[0];
                 {l_perm, l_lvl, l_ppn} <= n_d[0 +: SW];
                 l_1lvl   <= m_1lvl;
-                l_dc_v   <= s_dc_v;
+                l_need_dc  <= m_1lvl && !s_dc_v;
+                l_tlb_ok   <= m_1lvl && s_dc_v && !s_dc_bare && p_canon && n_any[0];
+                l_need_ptw <= m_1lvl && s_dc_v && !s_dc_bare && p_canon && !n_any[0];
+                l_fault0   <= !(m_bare || m_1lvl) || (m_1lvl && s_dc_v && !s_dc_bare && !p_canon);
                 l_dtf    <= dc_dtf[p_did];
-                l_sv39   <= m_1lvl && s_dc_v && !s_dc_bare;
                 l_direct <= m_bare || (m_1lvl && s_dc_v && s_dc_bare);
                 l_off    <= !m_bare && !m_1lvl;
             end
@@ -619,20 +641,21 @@ module dma_iommu_xlate #(
                         end
                     end else if (dec && need_dc) begin
                         st        <= S_DC;
-                        w_did     <= p_did;
-                        w_write   <= p_w;
-                        dc_word   <= 2'd0;
                         walk_req  <= 1'b1;
-                        walk_addr <= {8'd0, ddt_ppn, dc_off};
                     end else if (dec && need_ptw) begin
                         st        <= S_PTW;
                         walked    <= 1'b1;
+                        walk_req  <= 1'b1;
+                    end
+                    // the walk's registers are loaded in every DEC cycle (only used by a walk)
+                    if (dec) begin
                         w_did     <= p_did;
                         w_vpn     <= p_vpn;
                         w_write   <= p_w;
+                        dc_word   <= 2'd0;
                         lvl       <= 2'd2;
-                        walk_req  <= 1'b1;
-                        walk_addr <= {8'd0, dc_ppn[p_did], p_vpn[26:18], 3'd0};
+                        walk_addr <= l_need_dc ? {8'd0, ddt_ppn, dc_off}
+                                               : {8'd0, dc_ppn[p_did], p_vpn[26:18], 3'd0};
                     end
                 end
 
@@ -678,8 +701,7 @@ module dma_iommu_xlate #(
                         dc_pscid[w_did] <= dc_pscid_n;
                         // the entries of this device match again iff the PSCID is theirs
                         for (k = 0; k < TLB_ENTRIES; k = k + 1)
-                            if (t_did[k] == w_did)
-                                t_pok[k] <= (t_pscid[k] == dc_pscid_n);
+                            t_pok[k] <= pok_new[k];
                     end
                 end
 
@@ -693,20 +715,17 @@ module dma_iommu_xlate #(
                         if (leaf_fault) begin
                             walk_fault <= 1'b1; walk_cause <= page_cause; walk_cause_dc <= 1'b0;
                         end else begin
-                            t_v[t_next]     <= 1'b1;
-                            t_did[t_next]   <= w_did;
-                            t_pscid[t_next] <= dc_pscid[w_did];
-                            t_pok[t_next]   <= 1'b1;
-                            t_g[t_next]     <= pte_g;
-                            t_vpn[t_next]   <= w_vpn;
-                            t_lvl[t_next]   <= lvl;
-                            t_ppn[t_next]   <= pte_ppn;
-                            t_r[t_next]     <= pte_r;
-                            t_w[t_next]     <= pte_w;
-                            t_d[t_next]     <= pte_d;
-                            t_next <= (t_next == TLB_ENTRIES[TLB_W-1:0] - 1'b1) ? {TLB_W{1'b0}} : t_next + 1'b1;
+                            // the entry is written into the IOTLB next cycle (f_*)
+                            f_pend <= 1'b1;
+                            f_g    <= pte_g;
+                            f_lvl  <= lvl;
+                            f_ppn  <= pte_ppn;
+                            f_r    <= pte_r;
+                            f_w    <= pte_w;
+                            f_d    <= pte_d;
                             // the request in P is decided on the new entry next cycle
-                            l_hit  <= 1'b1;
+                            l_tlb_ok   <= 1'b1;
+                            l_need_ptw <= 1'b0;
                             l_ppn  <= pte_ppn;
                             l_lvl  <= lvl;
                             l_perm <= w_write ? (pte_w && pte_d) : pte_r;
@@ -720,6 +739,24 @@ module dma_iommu_xlate #(
 
                 default: st <= S_IDLE;
             endcase
+
+            // IOTLB fill, a cycle after the leaf PTE arrived (P is decided meanwhile
+            // from the l_* registers; no request enters P before the entry is in: q_to_p)
+            if (f_pend) begin
+                f_pend          <= 1'b0;
+                t_v[t_next]     <= 1'b1;
+                t_did[t_next]   <= w_did;
+                t_pscid[t_next] <= dc_pscid[w_did];
+                t_pok[t_next]   <= 1'b1;
+                t_g[t_next]     <= f_g;
+                t_vpn[t_next]   <= w_vpn;
+                t_lvl[t_next]   <= f_lvl;
+                t_ppn[t_next]   <= f_ppn;
+                t_r[t_next]     <= f_r;
+                t_w[t_next]     <= f_w;
+                t_d[t_next]     <= f_d;
+                t_next <= (t_next == TLB_ENTRIES[TLB_W-1:0] - 1'b1) ? {TLB_W{1'b0}} : t_next + 1'b1;
+            end
 
             // invalidations (never concurrent with a walk or a request in Q or P: see busy);
             // IOTINVAL.VMA: the entries are compared in the cycle of the command and
