@@ -4,13 +4,14 @@
 // beat-aligned address; the caller masks partial first/last beats with strobes.
 // Used unchanged by the read (AR) and the write (AW) side of the datapath.
 //
-// Timing: everything is counted in beats, and each burst takes three short
-// steps (CALC: room to the 4 KiB boundary; SIZE: burst length; EMIT: offer the
-// registered burst), so no path holds more than one carry chain. A transfer
-// waits in a stage register (its beat count computed on entry), so the next
-// transfer starts as soon as the last burst of the current one is taken. One
-// burst every three cycles is far above what the data bus needs for bursts
-// of three beats or more.
+// Timing and area: everything is counted in beats from a per-transfer base
+// address (loaded once), and each burst takes short steps -- CALC (where the
+// burst starts, beats left), ROOM (room to the 4 KiB boundary), SIZE (burst
+// length), EMIT (offer the registered burst) -- so no path holds more than one
+// carry chain and no wide register needs a multiplexer. A transfer waits in a
+// stage register (its beat count computed on entry), so the next transfer
+// starts as soon as the last burst of the current one is taken. One burst every
+// four cycles is far above what the data bus needs for bursts of 4+ beats.
 module dma_burst_gen #(
     parameter ADDR_WIDTH    = 64,
     parameter LEN_WIDTH     = 32,
@@ -48,7 +49,7 @@ module dma_burst_gen #(
     localparam [PG_W:0] PAGE_BEATS = 1 << PG_W;
     localparam [8:0]    MAX_BEATS  = MAX_BURST_LEN;
 
-    localparam [1:0] IDLE = 2'd0, CALC = 2'd1, SIZE = 2'd2, EMIT = 2'd3;
+    localparam [2:0] IDLE = 3'd0, CALC = 3'd1, ROOM = 3'd2, SIZE = 3'd3, EMIT = 3'd4;
 
     // ---- stage register: the next transfer, in beats ---------------------------
     reg                  s0_valid;
@@ -62,84 +63,99 @@ module dma_burst_gen #(
     assign xfer_ready = !s0_valid;
 
     // ---- the transfer being split ----------------------------------------------
-    reg [1:0]            state;
-    reg [BA_W-1:0]       baddr;         // next beat to cover
-    reg [CNT_WIDTH-1:0]  rem;           // beats still to cover
+    reg [2:0]            state;
+    reg [BA_W-1:0]       base;          // first beat of the transfer
+    reg [CNT_WIDTH-1:0]  total;         // beats of the transfer
     reg [CNT_WIDTH-1:0]  issued;        // beats covered by bursts already taken
-    reg [8:0]            limit;         // CALC result: min(cap, MAX, room in page)
-    reg                  rem_big;       // CALC result: rem > 256
+    reg [CNT_WIDTH-1:0]  rem;           // CALC: total - issued
+    reg [BA_W-1:0]       cur;           // CALC: base + issued, the next burst's first beat
+    reg [8:0]            limit;         // ROOM: min(cap, MAX, room in the page)
 
-    wire [PG_W:0] page_room = PAGE_BEATS - {1'b0, baddr[PG_W-1:0]};   // 1..PAGE_BEATS
-    wire [8:0]    cap       = (cap_beats < MAX_BEATS) ? cap_beats : MAX_BEATS;
+    // issued, at the beat address width (a transfer never wraps the address space)
+    wire [BA_W-1:0] issued_x;
+    generate
+        if (BA_W > CNT_WIDTH) begin : g_ext
+            assign issued_x = {{(BA_W-CNT_WIDTH){1'b0}}, issued};
+        end else begin : g_cut
+            assign issued_x = issued[BA_W-1:0];
+            if (BA_W < CNT_WIDTH) begin : g_unused
+                wire unused_issued = ^issued[CNT_WIDTH-1:BA_W];
+            end
+        end
+    endgenerate
+
+    wire [PG_W:0] page_room = PAGE_BEATS - {1'b0, cur[PG_W-1:0]};   // 1..PAGE_BEATS
     wire [12:0]   room_x    = {{(12-PG_W){1'b0}}, page_room};
+    wire [8:0]    cap       = (cap_beats < MAX_BEATS) ? cap_beats : MAX_BEATS;
     wire          page_lim  = (room_x < {4'd0, cap});
-    wire          fits      = !rem_big && (rem[8:0] <= limit);
+    wire          fits      = (rem[CNT_WIDTH-1:9] == {(CNT_WIDTH-9){1'b0}}) && (rem[8:0] <= limit);
 
-    assign bst_addr = {baddr, {BYTES_LOG2{1'b0}}};
+    assign bst_addr = {cur, {BYTES_LOG2{1'b0}}};
 
-    wire take_s0 = s0_valid && ((state == IDLE) || (state == EMIT && bst_ready && bst_last));
+    wire take_s0 = s0_valid && ((state == IDLE) || (state == EMIT && bst_ready && bst_last && !trunc_en));
 
     always @(posedge clk) begin
         if (rst) begin
             s0_valid  <= 1'b0;
-            s0_baddr  <= {BA_W{1'b0}};
-            s0_beats  <= {CNT_WIDTH{1'b0}};
-            s0_user   <= {USER_WIDTH{1'b0}};
-            bst_user  <= {USER_WIDTH{1'b0}};
             state     <= IDLE;
-            baddr     <= {BA_W{1'b0}};
-            rem       <= {CNT_WIDTH{1'b0}};
-            issued    <= {CNT_WIDTH{1'b0}};
-            limit     <= 9'd0;
-            rem_big   <= 1'b0;
             bst_valid <= 1'b0;
-            bst_beats <= 9'd0;
-            bst_last  <= 1'b0;
         end else begin
             if (take_s0)
                 s0_valid <= 1'b0;
-            else if (xfer_valid && !s0_valid) begin
+            else if (xfer_valid && !s0_valid)
                 s0_valid <= 1'b1;
-                s0_baddr <= xfer_addr[ADDR_WIDTH-1:BYTES_LOG2];
-                s0_beats <= span[LEN_WIDTH:BYTES_LOG2];
-                s0_user  <= xfer_user;
-            end
 
             case (state)
-            CALC: begin
-                limit   <= page_lim ? room_x[8:0] : cap;
-                rem_big <= |rem[CNT_WIDTH-1:9];
-                state   <= SIZE;
-            end
+            CALC:    state <= ROOM;
+            ROOM:    state <= SIZE;
             SIZE: begin
-                bst_beats <= fits ? rem[8:0] : limit;
-                bst_last  <= fits;
                 bst_valid <= 1'b1;
                 state     <= EMIT;
             end
             EMIT: begin
                 if (trunc_en) begin
                     bst_valid <= 1'b0;
-                    rem       <= trunc_beats - issued;
                     state     <= CALC;
                 end else if (bst_ready) begin
                     bst_valid <= 1'b0;
-                    baddr     <= baddr + {{(BA_W-9){1'b0}}, bst_beats};
-                    rem       <= rem - {{(CNT_WIDTH-9){1'b0}}, bst_beats};
-                    issued    <= issued + {{(CNT_WIDTH-9){1'b0}}, bst_beats};
                     state     <= bst_last ? IDLE : CALC;
                 end
             end
             default: ;
             endcase
+            if (take_s0)
+                state <= CALC;
+        end
+    end
 
-            if (take_s0) begin
-                baddr  <= s0_baddr;
-                rem    <= s0_beats;
-                issued <= {CNT_WIDTH{1'b0}};
-                bst_user <= s0_user;
-                state  <= CALC;
-            end
+    // datapath registers: loaded with enables only (no reset needed)
+    always @(posedge clk) begin
+        if (xfer_valid && !s0_valid) begin
+            s0_baddr <= xfer_addr[ADDR_WIDTH-1:BYTES_LOG2];
+            s0_beats <= span[LEN_WIDTH:BYTES_LOG2];
+            s0_user  <= xfer_user;
+        end
+        if (take_s0) begin
+            base     <= s0_baddr;
+            bst_user <= s0_user;
+        end
+        if (take_s0)
+            total <= s0_beats;
+        else if (state == EMIT && trunc_en)
+            total <= trunc_beats;
+        if (take_s0)
+            issued <= {CNT_WIDTH{1'b0}};
+        else if (state == EMIT && bst_ready && !trunc_en)
+            issued <= issued + {{(CNT_WIDTH-9){1'b0}}, bst_beats};
+        if (state == CALC) begin
+            rem <= total - issued;
+            cur <= base + issued_x;
+        end
+        if (state == ROOM)
+            limit <= page_lim ? room_x[8:0] : cap;
+        if (state == SIZE) begin
+            bst_beats <= fits ? rem[8:0] : limit;
+            bst_last  <= fits;
         end
     end
 endmodule

@@ -416,7 +416,7 @@ module dma_datapath #(
     // =====================================================================
     wire                 wq_empty;
     wire                 w_fire = m_axi_wvalid && m_axi_wready;
-    dma_fifo #(.WIDTH(DATA_WIDTH + N), .DEPTH_LOG2(FIFO_DEPTH_LOG2)) q_w (
+    dma_fifo #(.WIDTH(DATA_WIDTH + N), .DEPTH_LOG2(FIFO_DEPTH_LOG2), .OUT_REG(1)) q_w (
         .clk(clk), .rst(rst),
         .wr_en(out_fire && !out_dst_stream), .din({out_data, out_strb}), .full(wq_full),
         .rd_en(w_fire), .dout({m_axi_wdata, m_axi_wstrb}), .empty(wq_empty)

@@ -143,7 +143,6 @@ module dma_realign #(
     reg [USER_WIDTH-1:0] user;
     reg                  preload, first_out;   // preload: the next input beat is in[0] of a so > do transfer
     reg [OFF_W-1:0]      d;
-    reg [OFF_W:0]        sh;
     reg [CW-1:0]         in_cnt, out_cnt;
     reg                  in_zero, in_one, out_one;
     reg [OFF_W:0]        in_end;
@@ -151,7 +150,7 @@ module dma_realign #(
     reg [1:0]            err;
     reg                  eop_seen;
     reg [OFF_W-1:0]      stream_off;    // bytes of the head stream beat already taken
-    reg [DATA_WIDTH-1:0] prev;
+    reg [DATA_WIDTH-9:0] prev;          // the last input beat taken, but its byte 0 (never shifted out)
     reg [CRED_W-1:0]     cred;          // free completion record slots
 
     // a stream-source transfer, computed from where the stream stands
@@ -184,7 +183,10 @@ module dma_realign #(
 
     wire [N-1:0] end_mask = stream_end ? ~(ONES << ebd[OFF_W:0]) : last_mask;
     wire [N-1:0] strb     = (first_out ? first_mask : ONES) & (last_out ? end_mask : ONES);
-    wire [2*DATA_WIDTH-1:0] window = {in_data, prev};
+    // the shift sh = N - d is 1..N bytes: drop the window's first byte and
+    // select with N-1-d = ~d, a plain N:1 byte multiplexer
+    wire [2*DATA_WIDTH-9:0] window = {in_data, prev};
+    wire [OFF_W-1:0]        sel    = ~d;
 
     assign in_ready  = fire && consume && pop_in;
     assign in_stream  = stream;
@@ -229,7 +231,6 @@ module dma_realign #(
             preload    <= 1'b0;
             first_out  <= 1'b1;
             d          <= {OFF_W{1'b0}};
-            sh         <= NB;
             in_cnt     <= {CW{1'b0}};
             out_cnt    <= {CW{1'b0}};
             in_zero    <= 1'b1;
@@ -241,7 +242,7 @@ module dma_realign #(
             err        <= 2'd0;
             eop_seen   <= 1'b0;
             stream_off <= {OFF_W{1'b0}};
-            prev       <= {DATA_WIDTH{1'b0}};
+            prev       <= {(DATA_WIDTH-8){1'b0}};
         end else begin
             if (fire) begin
                 if (finish) act <= 1'b0;
@@ -250,7 +251,7 @@ module dma_realign #(
                 err       <= err_now;
                 eop_seen  <= eop_seen || stream_end;
                 if (consume) begin
-                    prev    <= in_data;
+                    prev    <= in_data[DATA_WIDTH-1:8];
                     in_cnt  <= in_cnt - 1'b1;
                     in_one  <= !stream_end && (in_cnt == {{(CW-2){1'b0}}, 2'd2});
                     in_zero <= stream_end || in_one;
@@ -285,14 +286,12 @@ module dma_realign #(
                     in_one <= one_beat(pf_len, stream_off);
                     in_end <= s_in_end;
                     d      <= s_d;
-                    sh     <= NB - {1'b0, s_d};
                     preload <= s_pre;
                 end else begin
                     in_cnt <= pf_nin;
                     in_one <= pf_nin_one;
                     in_end <= pf_in_end;
                     d      <= pf_d;
-                    sh     <= NB - {1'b0, pf_d};
                     preload <= pf_pre;
                 end
             end
@@ -314,7 +313,7 @@ module dma_realign #(
         end else if (o_ready) begin
             out_valid <= fire && produce;
             if (fire && produce) begin
-                out_data <= window[sh*8 +: DATA_WIDTH];
+                out_data <= window[sel*8 +: DATA_WIDTH];
                 out_strb <= (err_now != 2'd0) ? {N{1'b0}} : strb;
                 out_last <= last_out;
                 out_user <= user;
