@@ -129,19 +129,33 @@ module dma_frontend #(
     wire [3:0]              sts_error_q;
 
     // ------------------------------------------------- descriptor fetch (AR/R)
-    // The AR register is loaded only while it is empty (at most one fetch every
-    // other cycle, plenty for 4-beat fetches), so ARREADY never reaches the
-    // arbiter or the channels; the address is an AND-OR of the one-hot grant.
+    // The arbiter picks among the registered requests while the AR stage is empty;
+    // its one-hot grant is registered and is the channels' fetch_grant in the next
+    // cycle, when the AR register loads (at most one fetch every other cycle, plenty
+    // for 4-beat fetches). ARREADY only empties the AR register.
     wire [N-1:0]    f_grant;
     wire [CH_W-1:0] f_idx;
     wire            f_any;
-    wire            ar_free = !m_axi_sg_arvalid;
+    reg  [N-1:0]    f_grant_q;
+    reg  [CH_W-1:0] f_idx_q;
+    reg             ar_load;
+    wire            ar_free = !m_axi_sg_arvalid && !ar_load;
     dma_rr_arbiter #(.N(N)) fetch_arb (
         .clk(clk), .rst(rst), .req(fetch_req), .advance(ar_free),
         .grant(f_grant), .grant_idx(f_idx), .any(f_any)
     );
-    wire ar_load = ar_free && f_any;
-    assign fetch_grant = f_grant & {N{ar_free}};
+    always @(posedge clk) begin
+        if (rst) begin
+            ar_load   <= 1'b0;
+            f_grant_q <= {N{1'b0}};
+            f_idx_q   <= {CH_W{1'b0}};
+        end else begin
+            ar_load   <= ar_free && f_any;
+            f_grant_q <= f_grant & {N{ar_free}};
+            f_idx_q   <= f_idx;
+        end
+    end
+    assign fetch_grant = f_grant_q;
     // ARADDR is the OR of one register per channel, each loaded with the channel's
     // address if granted and zero if not (no wide multiplexer behind the grant)
     wire [N*ADDR_WIDTH-1:0] ar_addr_v;
@@ -161,8 +175,8 @@ module dma_frontend #(
             m_axi_sg_aruser  <= {CH_W{1'b0}};
         end else if (ar_load) begin
             m_axi_sg_arvalid <= 1'b1;
-            m_axi_sg_arid    <= {{(SG_ID_WIDTH-CH_W){1'b0}}, f_idx};
-            m_axi_sg_aruser  <= f_idx;
+            m_axi_sg_arid    <= {{(SG_ID_WIDTH-CH_W){1'b0}}, f_idx_q};
+            m_axi_sg_aruser  <= f_idx_q;
         end else if (m_axi_sg_arready) begin
             m_axi_sg_arvalid <= 1'b0;
         end
@@ -226,7 +240,7 @@ module dma_frontend #(
                 if (rst)
                     ar_addr_q <= {ADDR_WIDTH{1'b0}};
                 else if (ar_load)
-                    ar_addr_q <= f_grant[c] ? fetch_addr_v[c*ADDR_WIDTH +: ADDR_WIDTH] : {ADDR_WIDTH{1'b0}};
+                    ar_addr_q <= f_grant_q[c] ? fetch_addr_v[c*ADDR_WIDTH +: ADDR_WIDTH] : {ADDR_WIDTH{1'b0}};
             end
             assign ar_addr_v[c*ADDR_WIDTH +: ADDR_WIDTH] = ar_addr_q;
             dma_sg_channel #(

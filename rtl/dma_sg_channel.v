@@ -26,7 +26,12 @@
 // Timing: the fetch and command requests are registers, computed from the
 // current state and dropped in the cycle after a grant. They are never
 // wrongly high: apart from the channel's own grants, the only way a request
-// is withdrawn is leaving RUNNING, which the register anticipates.
+// is withdrawn is leaving RUNNING, which the register anticipates (the
+// error events that stop a channel are registers too). The fetch
+// grant itself is registered in the front end, so it arrives in the cycle
+// after the request was picked (maybe just after the channel left RUNNING:
+// the fetch then completes like any other in flight, and `drained` stays low
+// while a request is pending).
 module dma_sg_channel #(
     parameter ADDR_WIDTH     = 64,
     parameter LEN_WIDTH      = 32,
@@ -56,7 +61,8 @@ module dma_sg_channel #(
     // descriptor fetch (shared AR port)
     output wire                  fetch_req,
     output wire [ADDR_WIDTH-1:0] fetch_addr,
-    input  wire                  fetch_grant,      // AR taken this cycle (never two cycles in a row)
+    input  wire                  fetch_grant,      // registered grant of the request of the
+                                                   // cycle before (never two cycles in a row)
     // this channel's descriptor R beats (registered in the front end), in order
     input  wire                  beat_valid,
     input  wire [DATA_WIDTH-1:0] beat_data,
@@ -126,7 +132,7 @@ module dma_sg_channel #(
     reg  [CMD_DEPTH_LOG2+1:0] wb_pending;   // statuses whose write-back has not finished
 
     wire running  = (state == ST_RUNNING);
-    // nothing in flight anywhere: a register, from the next values of the counts
+    // nothing in flight anywhere (a register)
     reg  drained;
     wire [1:0]                fq_count_n   = fq_count + {1'b0, fetch_grant} - {1'b0, fetch_done};
     wire [CMD_DEPTH_LOG2:0]   if_count_n   = if_count + {{CMD_DEPTH_LOG2{1'b0}}, cmd_grant}
@@ -138,8 +144,9 @@ module dma_sg_channel #(
     wire [PW+1:0] used    = {1'b0, pf_count} + {{PW{1'b0}}, fq_count};
     wire pf_room    = (used < PF_DEPTH) && (fq_count < 2'd2);
     wire misaligned = (next_addr[5:0] != 6'd0);
-    // requests are registered from next-cycle terms: the channel is (still) running, a
-    // doorbell counts at once, and a granted request drops
+    // requests are registered from next-cycle terms: the channel stays or starts
+    // running, a doorbell counts at once, and a granted request drops
+    wire stays_running;
     wire run_ok     = running ? stays_running
                               : (state == ST_IDLE && run && !reset_req && !cur_desc_wr);
     wire want_next  = next_valid && pf_room && !misaligned && !relink_q;
@@ -148,7 +155,6 @@ module dma_sg_channel #(
     wire push_align_err = running && next_valid && misaligned && fq_empty && !pf_full;
 
     reg  fetch_req_q;
-    wire stays_running;
     assign fetch_req  = fetch_req_q;
     assign fetch_addr = next_valid ? next_addr : eoc_addr;
     wire   grant_link = fetch_grant && !next_valid;
@@ -279,11 +285,10 @@ module dma_sg_channel #(
     wire [3:0] wb_err_code = (wb_bus_err == 2'd1) ? E_WB_SLVERR : E_WB_DECERR;
     wire       err_sts     = sts_valid && (sts_error != 4'd0);
     wire       err_wb      = wb_done && (wb_bus_err != 2'd0);
-    wire       new_error   = head_error || err_sts || err_wb;
-    assign     stays_running = run && !reset_req && !new_error;
-    // ERR_CODE/ERR_DESC capture one cycle after the event (a status or write-back
-    // error is registered with its code and descriptor first; the head error flag is a
-    // register already), in the original order of priority
+    wire       ev_now      = err_sts || err_wb;
+    // A status or write-back error is registered first, with its code and descriptor
+    // (as if it had arrived one cycle later); the head error flag is a register too.
+    // The state machine and ERR_CODE/ERR_DESC act on these, in the original priority.
     reg                   ev_q;
     reg  [3:0]            ev_code_q;
     reg  [ADDR_WIDTH-1:0] ev_desc_q;
@@ -291,13 +296,14 @@ module dma_sg_channel #(
         if (rst)
             ev_q <= 1'b0;
         else
-            ev_q <= err_sts || err_wb;
+            ev_q <= ev_now;
         ev_code_q <= err_sts ? sts_error : wb_err_code;
         ev_desc_q <= err_sts ? if_addr : wb_done_addr;
     end
-    wire        cap_error = head_error || ev_q;
-    wire [3:0]  cap_code  = head_error ? pf_err : ev_code_q;
-    wire [63:0] cap_desc  = {{(64-ADDR_WIDTH){1'b0}}, head_error ? pf_addr : ev_desc_q};
+    wire        new_error = head_error || ev_q;
+    assign      stays_running = run && !reset_req && !new_error;
+    wire [3:0]  new_code  = head_error ? pf_err : ev_code_q;
+    wire [63:0] new_desc  = {{(64-ADDR_WIDTH){1'b0}}, head_error ? pf_addr : ev_desc_q};
 
     // ---------------------------------------------------------- interrupts
     reg  [7:0]  coal_seen;
@@ -363,7 +369,11 @@ module dma_sg_channel #(
             fq_count   <= fq_count_n;
             if_count   <= if_count_n;
             if_full    <= if_count_n[CMD_DEPTH_LOG2];
-            drained    <= (fq_count_n == 2'd0) && (if_count_n == 0) && (wb_pending_n == 0);
+            // all counts zero and none can rise in this cycle (flip-flops only: a cycle
+            // late when the last count falls; an error event comes with a count above
+            // zero, so it is acted on first)
+            drained    <= (fq_count == 2'd0) && (if_count == 0) && (wb_pending == 0)
+                          && !fetch_grant && !fetch_req_q && !cmd_req_q;
             if (grant_link)
                 relink_q <= 1'b1;
             else if (fetch_done)
@@ -437,9 +447,9 @@ module dma_sg_channel #(
                 irq_idle_set <= 1'b1;
 
             // first error wins; the channel stops taking work
-            if (cap_error && err_code == 4'd0 && state != ST_HALTED) begin
-                err_code <= cap_code;
-                err_desc <= cap_desc;
+            if (new_error && err_code == 4'd0 && state != ST_HALTED) begin
+                err_code <= new_code;
+                err_desc <= new_desc;
             end
 
             case (state)
