@@ -76,15 +76,15 @@ module dma_datapath #(
     input  wire                     m_axi_bvalid,
     output wire                     m_axi_bready,
     output wire [ID_WIDTH-1:0]      m_axi_arid,
-    output reg  [ADDR_WIDTH-1:0]    m_axi_araddr,
-    output reg  [7:0]               m_axi_arlen,
+    output wire [ADDR_WIDTH-1:0]    m_axi_araddr,
+    output wire [7:0]               m_axi_arlen,
     output wire [2:0]               m_axi_arsize,
     output wire [1:0]               m_axi_arburst,
     output wire                     m_axi_arlock,
     output wire [3:0]               m_axi_arcache,
     output wire [2:0]               m_axi_arprot,
-    output reg  [TAG_WIDTH-1:0]     m_axi_aruser,   // the command's tag (device ID for an IOMMU)
-    output reg                      m_axi_arvalid,
+    output wire [TAG_WIDTH-1:0]     m_axi_aruser,   // the command's tag (device ID for an IOMMU)
+    output wire                     m_axi_arvalid,
     input  wire                     m_axi_arready,
     input  wire [ID_WIDTH-1:0]      m_axi_rid,
     input  wire [DATA_WIDTH-1:0]    m_axi_rdata,
@@ -208,52 +208,39 @@ module dma_datapath #(
     // =====================================================================
     // Read side: AR bursts
     // =====================================================================
-    wire                  ar_bst_valid, ar_bst_last;
-    wire [ADDR_WIDTH-1:0] ar_bst_addr;
+    // The legalizer's burst registers drive the AR channel directly.
+    wire                  ar_bst_last;
     wire [8:0]            ar_bst_beats;
     wire                  ar_xfer_ready;
     reg  [RD_OUT_W-1:0]   rd_inflight;
-    wire [TAG_WIDTH-1:0]  ar_tag;           // tag of the transfer being split into bursts
 
-    assign rd_xfer_pop = ar_xfer_ready && !q_rd_empty;
+    assign rd_xfer_pop = ar_xfer_ready;
 
-    wire ar_slot   = !m_axi_arvalid || m_axi_arready;
-    wire ar_load   = ar_bst_valid && ar_slot && (rd_inflight < RD_OUTSTANDING[RD_OUT_W-1:0]);
-    // a read burst is over once its last beat is in the R register slice
+    wire ar_fire      = m_axi_arvalid && m_axi_arready;
+    // a read burst is over once its last beat is in the R queue
     wire r_burst_done = m_axi_rvalid && m_axi_rready && m_axi_rlast;
 
     dma_burst_gen #(.ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .BYTES_LOG2(OFF_W),
-                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH)) ar_gen (
+                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH), .TAKE_AT_LAST(1)) ar_gen (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_rd_empty), .xfer_ready(ar_xfer_ready),
         .xfer_addr(rd_xfer_addr), .xfer_len(rd_xfer_len), .xfer_user(rd_xfer_tag),
         .cap_beats(MAX_BURST_LEN[8:0]),
+        .emit_ok(rd_inflight < RD_OUTSTANDING[RD_OUT_W-1:0]),
         .trunc_en(1'b0), .trunc_beats({CNT_W{1'b0}}),
-        .bst_valid(ar_bst_valid), .bst_ready(ar_load),
-        .bst_addr(ar_bst_addr), .bst_beats(ar_bst_beats), .bst_last(ar_bst_last), .bst_user(ar_tag)
+        .bst_valid(m_axi_arvalid), .bst_ready(m_axi_arready),
+        .bst_addr(m_axi_araddr), .bst_len(m_axi_arlen), .bst_beats(ar_bst_beats),
+        .bst_last(ar_bst_last), .bst_user(m_axi_aruser)
     );
     // reads need no per-transfer boundary: R beats are counted by the realigner
-    wire unused_ar = ^{ar_bst_last, ar_bst_beats[8]};
+    wire unused_ar = ^{ar_bst_last, ar_bst_beats};
 
     always @(posedge clk) begin
-        if (rst) begin
-            m_axi_arvalid <= 1'b0;
-            m_axi_araddr  <= {ADDR_WIDTH{1'b0}};
-            m_axi_arlen   <= 8'd0;
-            m_axi_aruser  <= {TAG_WIDTH{1'b0}};
-            rd_inflight   <= {RD_OUT_W{1'b0}};
-        end else begin
-            if (ar_load) begin
-                m_axi_arvalid <= 1'b1;
-                m_axi_araddr  <= ar_bst_addr;
-                m_axi_arlen   <= ar_bst_beats[7:0] - 8'd1;
-                m_axi_aruser  <= ar_tag;
-            end else if (m_axi_arready) begin
-                m_axi_arvalid <= 1'b0;
-            end
-            rd_inflight <= rd_inflight + {{(RD_OUT_W-1){1'b0}}, ar_load}
+        if (rst)
+            rd_inflight <= {RD_OUT_W{1'b0}};
+        else
+            rd_inflight <= rd_inflight + {{(RD_OUT_W-1){1'b0}}, ar_fire}
                                        - {{(RD_OUT_W-1){1'b0}}, r_burst_done};
-        end
     end
 
     // =====================================================================
@@ -265,7 +252,7 @@ module dma_datapath #(
     wire [DATA_WIDTH-1:0] r_data;
     wire [1:0]            r_err;
     assign m_axi_rready = !r_full;
-    dma_fifo #(.WIDTH(DATA_WIDTH + 2), .DEPTH_LOG2(2), .OUT_REG(1)) q_r (
+    dma_fifo #(.WIDTH(DATA_WIDTH + 2), .DEPTH_LOG2(2)) q_r (
         .clk(clk), .rst(rst),
         .wr_en(m_axi_rvalid),
         .din({m_axi_rdata, m_axi_rresp[1] ? (m_axi_rresp[0] ? 2'd2 : 2'd1) : 2'd0}),
@@ -304,24 +291,27 @@ module dma_datapath #(
     wire [LEN_WIDTH-1:0]  done_good;
     wire [CNT_W-1:0]      done_beats;
     wire [1:0]            done_err;
+    wire [2:0]            done_user;       // {src stream, dst stream, eop} of the done transfer
 
     // the transfer of the beat in the realigner's output register
     wire out_src_stream = out_user[2];
     wire out_dst_stream = out_user[1];
     wire out_eop        = out_user[0];
-    wire out_s2mm       = out_src_stream && !out_dst_stream;
+    wire done_s2mm      = done_user[2] && !done_user[1];
+    wire unused_user    = ^{out_src_stream, done_user[0]};
 
     wire wq_full, ms_full;
     wire out_ready   = out_dst_stream ? !ms_full : !wq_full;
     // registered "room for two more beats" of the W and m_axis FIFOs (their
     // occupancy mirrored here), for the realigner's working transfer
     localparam WQ_CNT_W = FIFO_DEPTH_LOG2 + 1;
+    localparam [WQ_CNT_W-1:0] WQ_DEPTH = 1 << FIFO_DEPTH_LOG2;
     reg  [WQ_CNT_W-1:0] wq_cnt;
     reg  [2:0]          ms_cnt;
     reg                 wq_room2, ms_room2;
     wire                wq_wr = out_valid && out_ready && !out_dst_stream;
     wire                ms_wr = out_valid && out_ready &&  out_dst_stream;
-    wire                wq_rd = m_axi_wvalid && m_axi_wready;
+    wire                wq_rd = wq_move;     // q_w -> q_wo
     wire                ms_rd = m_axis_tvalid && m_axis_tready;
     wire [WQ_CNT_W-1:0] wq_cnt_next = wq_cnt + {{(WQ_CNT_W-1){1'b0}}, wq_wr}
                                              - {{(WQ_CNT_W-1){1'b0}}, wq_rd};
@@ -335,7 +325,10 @@ module dma_datapath #(
         end else begin
             wq_cnt   <= wq_cnt_next;
             ms_cnt   <= ms_cnt_next;
-            wq_room2 <= (wq_cnt_next <= (1 << FIFO_DEPTH_LOG2) - 2);
+            // (compares on the current count, selected by the change: no adder in the path)
+            wq_room2 <= (wq_wr && !wq_rd) ? (wq_cnt <= WQ_DEPTH - 3)
+                      : (wq_rd && !wq_wr) ? (wq_cnt <= WQ_DEPTH - 1)
+                      :                     (wq_cnt <= WQ_DEPTH - 2);
             ms_room2 <= (ms_cnt_next <= 3'd2);
         end
     end
@@ -363,7 +356,7 @@ module dma_datapath #(
         .out_valid(out_valid), .out_ready(out_ready),
         .out_data(out_data), .out_strb(out_strb), .out_last(out_last), .out_user(out_user),
         .done_valid(done_valid), .done_good(done_good), .done_err(done_err), .done_eop(done_eop),
-        .done_beats(done_beats), .done_free(st_done_pop)
+.done_beats(done_beats), .done_user(done_user), .done_free(st_done_pop)
     );
 
     wire out_fire = out_valid && out_ready;
@@ -389,7 +382,7 @@ module dma_datapath #(
     wire                 s2end_pop;
     dma_fifo #(.WIDTH(CNT_W), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_s2end (
         .clk(clk), .rst(rst),
-        .wr_en(done_valid && out_s2mm), .din(done_beats), .full(q_s2end_full),
+        .wr_en(done_valid && done_s2mm), .din(done_beats), .full(q_s2end_full),
         .rd_en(s2end_pop), .dout(s2end_beats), .empty(q_s2end_empty)
     );
     wire unused_s2end = q_s2end_full;
@@ -414,17 +407,45 @@ module dma_datapath #(
     // =====================================================================
     // Write side: W FIFO, AW bursts, W sequencing, B completion
     // =====================================================================
-    wire                 wq_empty;
+    // The W FIFO (block RAM, registered read) drains through a register into
+    // a small W output queue (distributed RAM) that drives the W channel:
+    // WREADY only touches the small queue, the block RAM's slow output only
+    // feeds flip-flops, and no handshake path reaches the block RAM.
+    wire                 wq_empty, wo_empty, wo_full;
     wire                 w_fire = m_axi_wvalid && m_axi_wready;
+    wire [DATA_WIDTH-1:0] wq_data;
+    wire [N-1:0]         wq_strb;
+    reg  [2:0]           wo_cnt;        // beats in the register and the output queue
+    reg                  wp_valid;
+    reg  [DATA_WIDTH+N-1:0] wp_data;
+    wire                 wq_move = !wq_empty && !wo_cnt[2];
+    always @(posedge clk) begin
+        if (rst) begin
+            wo_cnt   <= 3'd0;
+            wp_valid <= 1'b0;
+        end else begin
+            wo_cnt   <= wo_cnt + {2'b0, wq_move} - {2'b0, w_fire};
+            wp_valid <= wq_move;
+        end
+        if (wq_move)
+            wp_data <= {wq_data, wq_strb};
+    end
+    wire unused_wo = wo_full;
     dma_fifo #(.WIDTH(DATA_WIDTH + N), .DEPTH_LOG2(FIFO_DEPTH_LOG2), .OUT_REG(1)) q_w (
         .clk(clk), .rst(rst),
         .wr_en(out_fire && !out_dst_stream), .din({out_data, out_strb}), .full(wq_full),
-        .rd_en(w_fire), .dout({m_axi_wdata, m_axi_wstrb}), .empty(wq_empty)
+        .rd_en(wq_move), .dout({wq_data, wq_strb}), .empty(wq_empty)
+    );
+    dma_fifo #(.WIDTH(DATA_WIDTH + N), .DEPTH_LOG2(2)) q_wo (
+        .clk(clk), .rst(rst),
+        .wr_en(wp_valid), .din(wp_data), .full(wo_full),
+        .rd_en(w_fire), .dout({m_axi_wdata, m_axi_wstrb}), .empty(wo_empty)
     );
 
     wire                  aw_bst_valid, aw_bst_last;
     wire [ADDR_WIDTH-1:0] aw_bst_addr;
     wire [8:0]            aw_bst_beats;
+    wire [7:0]            aw_bst_len;
     wire                  aw_xfer_ready;
     wire                  aw_s2mm;          // current write transfer has a stream source
     reg                   aw_trunc_done;    // its stream-end record has been applied
@@ -433,7 +454,7 @@ module dma_datapath #(
     reg                   aw_last_r;
     wire [TAG_WIDTH-1:0]  aw_tag;
 
-    assign wr_xfer_pop = aw_xfer_ready && !q_wr_empty;
+    assign wr_xfer_pop = aw_xfer_ready;
 
     wire aw_trunc   = aw_bst_valid && aw_s2mm && !aw_trunc_done && !q_s2end_empty;
     // a stream-sourced burst goes out once its data is buffered and, unless the
@@ -450,14 +471,15 @@ module dma_datapath #(
     assign s2end_pop = aw_load && aw_bst_last && aw_s2mm;
 
     dma_burst_gen #(.ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .BYTES_LOG2(OFF_W),
-                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH + 1)) aw_gen (
+                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH + 1), .TAKE_AT_LAST(0)) aw_gen (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_wr_empty), .xfer_ready(aw_xfer_ready),
         .xfer_addr(wr_xfer_addr), .xfer_len(wr_xfer_len), .xfer_user({wr_xfer_src_stream, wr_xfer_tag}),
         .cap_beats(aw_s2mm ? S2MM_BURST[8:0] : MAX_BURST_LEN[8:0]),
+        .emit_ok(1'b1),
         .trunc_en(aw_trunc), .trunc_beats(s2end_beats),
         .bst_valid(aw_bst_valid), .bst_ready(aw_load),
-        .bst_addr(aw_bst_addr), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last),
+        .bst_addr(aw_bst_addr), .bst_len(aw_bst_len), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last),
         .bst_user({aw_s2mm, aw_tag})
     );
 
@@ -473,7 +495,7 @@ module dma_datapath #(
             if (aw_load) begin
                 m_axi_awvalid <= 1'b1;
                 m_axi_awaddr  <= aw_bst_addr;
-                m_axi_awlen   <= aw_bst_beats[7:0] - 8'd1;
+                m_axi_awlen   <= aw_bst_len;
                 m_axi_awuser  <= aw_tag;
                 aw_last_r     <= aw_bst_last;
             end else if (m_axi_awready) begin
@@ -495,7 +517,7 @@ module dma_datapath #(
         .wr_en(aw_fire), .din(m_axi_awlen), .full(q_wb_full),
         .rd_en(w_fire && m_axi_wlast), .dout(wb_len), .empty(q_wb_empty)
     );
-    assign m_axi_wvalid = !q_wb_empty && !wq_empty;
+    assign m_axi_wvalid = !q_wb_empty && !wo_empty;
     assign m_axi_wlast  = (w_beat_idx == wb_len);
 
     // B completion: one entry per write burst, flagged on a transfer's last one

@@ -70,6 +70,7 @@ module dma_iommu_regs #(
     reg cip, fip;
     reg [15:0] icvec;
     reg [63:0] cnt_translate, cnt_hit, cnt_miss, cnt_walk;
+    reg [3:0]  ev_r;
 
     assign cq_stalled = cqmf || cmd_ill;
     assign fq_stalled = fqmf || fqof;
@@ -126,17 +127,19 @@ module dma_iommu_regs #(
             cqen <= 1'b0; cie <= 1'b0; fqen <= 1'b0; fie <= 1'b0;
             cqmf <= 1'b0; cmd_ill <= 1'b0; fence_w_ip <= 1'b0; fqmf <= 1'b0; fqof <= 1'b0;
             cip <= 1'b0; fip <= 1'b0; icvec <= 16'd0;
-            cnt_translate <= 64'd0; cnt_hit <= 64'd0; cnt_miss <= 64'd0; cnt_walk <= 64'd0;
+            cnt_translate <= 64'd0; cnt_hit <= 64'd0; cnt_miss <= 64'd0; cnt_walk <= 64'd0; ev_r <= 4'd0;
         end else begin
             if (s_axil_awvalid && s_axil_awready) begin aw_held <= 1'b1; aw_addr <= s_axil_awaddr; end
             if (s_axil_wvalid && s_axil_wready) begin w_held <= 1'b1; w_data <= s_axil_wdata; w_strb <= s_axil_wstrb; end
             if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
 
             // hardware events (a software write-1-to-clear in the same cycle loses)
-            cnt_translate <= cnt_translate + {63'd0, ev_translate};
-            cnt_hit       <= cnt_hit + {63'd0, ev_hit};
-            cnt_miss      <= cnt_miss + {63'd0, ev_miss};
-            cnt_walk      <= cnt_walk + {63'd0, ev_walk_cycle};
+            // (the events are registered first: counted a cycle late)
+            ev_r          <= {ev_translate, ev_hit, ev_miss, ev_walk_cycle};
+            cnt_translate <= cnt_translate + {63'd0, ev_r[3]};
+            cnt_hit       <= cnt_hit + {63'd0, ev_r[2]};
+            cnt_miss      <= cnt_miss + {63'd0, ev_r[1]};
+            cnt_walk      <= cnt_walk + {63'd0, ev_r[0]};
 
             if (do_write) begin
                 aw_held <= 1'b0; w_held <= 1'b0; s_axil_bvalid <= 1'b1;

@@ -162,7 +162,7 @@ module dma_iommu_xlate #(
     //    Q is empty (READY comes from flip-flops); one direction is looked at per
     //    cycle (sel_w, registered), alternating when both wait.
     // P: the request being translated, loaded from Q with the IOTLB tag match of
-    //    every entry (p_tag, p_hit, p_perm). Phase SEL: the first matching entry is selected into
+    //    every entry (p_tag, p_pok, p_perm). Phase SEL: the first matching entry is selected into
     //    the l_* registers, with the device context; phase DEC: pass, fault or
     //    start a walk. A walk fills the l_* registers itself (DEC next), a device-
     //    context load goes back to SEL.
@@ -210,7 +210,9 @@ module dma_iommu_xlate #(
     reg             t_d    [0:TLB_ENTRIES-1];
     reg  [TLB_W-1:0] t_next;              // round-robin replacement
     reg              inv_vma_d;           // IOTINVAL.VMA: clear the entries of inv_kill
-    reg  [TLB_ENTRIES-1:0] inv_kill;
+    reg  [TLB_ENTRIES-1:0] inv_kill, inv_kill2;   // PSCID and address conditions
+    reg              inv_ddt_d;           // IODIR.INVAL_DDT: clear the contexts of ddt_kill
+    reg  [NDEV-1:0]  ddt_kill;
     reg              f_pend;              // a walk's leaf is written into entry t_next
     reg              f_g, f_r, f_w, f_d;
     reg  [1:0]       f_lvl;
@@ -228,7 +230,7 @@ module dma_iommu_xlate #(
         end
     endfunction
 
-    // tag match against Q (registered into p_tag/p_hit with P). The PSCID is not compared
+    // tag match against Q (registered into p_tag with P). The PSCID is not compared
     // here: t_pok says whether an entry's PSCID is that of its device's context
     // (kept up to date when a context is loaded), so {DID, PSCID} == {q_did,
     // dc_pscid[q_did]} is t_did == q_did && t_pok.
@@ -255,7 +257,7 @@ module dma_iommu_xlate #(
     reg  [3:0]            p_cache;
     reg  [USER_WIDTH-1:0] p_did;
     reg  [TLB_ENTRIES-1:0] p_tag;   // valid entries whose {DID, VPN} match
-    reg  [TLB_ENTRIES-1:0] p_hit;   // ... and whose PSCID is the device's (t_pok)
+    reg  [TLB_ENTRIES-1:0] p_pok;   // t_pok when P was loaded (or its context)
     reg  [TLB_ENTRIES-1:0] p_perm;  // the entry allows the access (R; W and D)
     // t_pok once the context being loaded (S_DCW) is in the cache
     reg  [TLB_ENTRIES-1:0] pok_new;
@@ -271,7 +273,7 @@ module dma_iommu_xlate #(
         n_any = {(2*TN-1){1'b0}};
         n_d   = {((2*TN-1)*SW){1'b0}};
         for (k = 0; k < TLB_ENTRIES; k = k + 1) begin
-            n_any[TN-1+k] = p_hit[k];
+            n_any[TN-1+k] = p_tag[k] && p_pok[k];
             n_d[(TN-1+k)*SW +: SW] = {p_perm[k], t_lvl[k], t_ppn[k]};
         end
         for (k = TN - 2; k >= 0; k = k - 1) begin
@@ -362,21 +364,21 @@ module dma_iommu_xlate #(
             p_valid <= 1'b0; p_w <= 1'b0; p_sel <= 1'b0;
             p_id <= {ID_WIDTH{1'b0}}; p_addr <= {ADDR_WIDTH{1'b0}}; p_len <= 8'd0;
             p_size <= 3'd0; p_prot <= 3'd0; p_burst <= 2'd0; p_lock <= 1'b0; p_cache <= 4'd0;
-            p_did <= {USER_WIDTH{1'b0}}; p_tag <= {TLB_ENTRIES{1'b0}}; p_hit <= {TLB_ENTRIES{1'b0}};
+            p_did <= {USER_WIDTH{1'b0}}; p_tag <= {TLB_ENTRIES{1'b0}}; p_pok <= {TLB_ENTRIES{1'b0}};
             p_perm <= {TLB_ENTRIES{1'b0}}; p_canon <= 1'b0;
         end else begin
             if (q_to_p) begin
                 p_valid <= 1'b1; p_sel <= 1'b1;
                 p_w <= q_w; p_id <= q_id; p_addr <= q_addr; p_len <= q_len; p_size <= q_size;
                 p_prot <= q_prot; p_burst <= q_burst; p_lock <= q_lock; p_cache <= q_cache;
-                p_did <= q_did; p_tag <= q_match; p_hit <= q_match & q_pok; p_perm <= q_perm; p_canon <= q_canonical;
+                p_did <= q_did; p_tag <= q_match; p_pok <= q_pok; p_perm <= q_perm; p_canon <= q_canonical;
             end else if (take) begin
                 p_valid <= 1'b0;
             end else if (p_sel) begin
                 p_sel <= 1'b0;
             end else if (dc_loaded) begin
                 p_sel <= 1'b1;          // a device context was loaded: select again
-                p_hit <= p_tag & pok_new;
+                p_pok <= pok_new;
             end
         end
     end
@@ -545,9 +547,10 @@ module dma_iommu_xlate #(
     wire fsc_bad  = dc_pdtv ? (fsc_mode != 4'd0)                      // no process directories
                             : ((fsc_mode != 4'd0 && fsc_mode != 4'd8) || (|dw[59:44]));
     assign dc_loaded = (st == S_DCW) && !dc_bad;
-    always @* begin
+    // (registered: in S_DCW it is that of the cycle before, when all its inputs were settled)
+    always @(posedge clk) begin
         for (e = 0; e < TLB_ENTRIES; e = e + 1)
-            pok_new[e] = (t_did[e] == w_did) ? (t_pscid[e] == dc_pscid_n) : t_pok[e];
+            pok_new[e] <= (t_did[e] == w_did) ? (t_pscid[e] == dc_pscid_n) : t_pok[e];
     end
 
     // Sv39 PTE checks
@@ -589,8 +592,11 @@ module dma_iommu_xlate #(
             w_write       <= 1'b0;
             t_next        <= {TLB_W{1'b0}};
             inv_vma_d     <= 1'b0;
+            inv_ddt_d     <= 1'b0;
+            ddt_kill      <= {NDEV{1'b0}};
             f_pend <= 1'b0; f_g <= 1'b0; f_lvl <= 2'd0; f_ppn <= 44'd0; f_r <= 1'b0; f_w <= 1'b0; f_d <= 1'b0;
             inv_kill      <= {TLB_ENTRIES{1'b0}};
+            inv_kill2     <= {TLB_ENTRIES{1'b0}};
             flt_valid     <= 1'b0;
             flt_cause     <= 12'd0;
             flt_ttyp      <= 6'd0;
@@ -647,8 +653,9 @@ module dma_iommu_xlate #(
                         walked    <= 1'b1;
                         walk_req  <= 1'b1;
                     end
-                    // the walk's registers are loaded in every DEC cycle (only used by a walk)
-                    if (dec) begin
+                    // the walk's registers are loaded in every idle cycle (only used by a walk;
+                    // the memory port looks at walk_addr only while walk_req is set)
+                    begin
                         w_did     <= p_did;
                         w_vpn     <= p_vpn;
                         w_write   <= p_w;
@@ -660,6 +667,7 @@ module dma_iommu_xlate #(
                 end
 
                 S_DC: if (walk_resp) begin
+                    walk_addr[4:3] <= dc_word + 2'd1;
                     if (walk_err) begin
                         st <= S_IDLE; walk_fault <= 1'b1; walk_cause <= C_DDT_LOAD; walk_cause_dc <= 1'b1;
                     end else if (dc_word == 2'd0 && !dw[0]) begin
@@ -684,7 +692,6 @@ module dma_iommu_xlate #(
                         end else begin
                             dc_word   <= dc_word + 2'd1;
                             walk_req  <= 1'b1;
-                            walk_addr <= {walk_addr[63:5], dc_word + 2'd1, 3'd0};
                         end
                     end
                 end
@@ -706,6 +713,8 @@ module dma_iommu_xlate #(
                 end
 
                 S_PTW: if (walk_resp) begin
+                    // the next level's PTE (unused unless this one is a pointer)
+                    walk_addr <= {8'd0, pte_ppn, (lvl == 2'd2) ? w_vpn[17:9] : w_vpn[8:0], 3'd0};
                     if (walk_err) begin
                         st <= S_IDLE; walk_fault <= 1'b1; walk_cause <= access_cause; walk_cause_dc <= 1'b0;
                     end else if (pte_bad || (!pte_leaf && lvl == 2'd0)) begin
@@ -733,7 +742,6 @@ module dma_iommu_xlate #(
                     end else begin
                         lvl       <= lvl - 2'd1;
                         walk_req  <= 1'b1;
-                        walk_addr <= {8'd0, pte_ppn, (lvl == 2'd2) ? w_vpn[17:9] : w_vpn[8:0], 3'd0};
                     end
                 end
 
@@ -763,15 +771,17 @@ module dma_iommu_xlate #(
             // cleared in the next (no request can look at them before: hold)
             inv_vma_d <= inv_vma;
             for (k = 0; k < TLB_ENTRIES; k = k + 1) begin
-                inv_kill[k] <= (!inv_pscv || (t_pscid[k] == inv_pscid && !t_g[k]))
-                            && (!inv_av || vpn_match(t_vpn[k], inv_vpn, t_lvl[k]));
-                if (inv_vma_d && inv_kill[k])
+                inv_kill[k]  <= !inv_pscv || (t_pscid[k] == inv_pscid && !t_g[k]);
+                inv_kill2[k] <= !inv_av || vpn_match(t_vpn[k], inv_vpn, t_lvl[k]);
+                if (inv_vma_d && inv_kill[k] && inv_kill2[k])
                     t_v[k] <= 1'b0;
             end
-            if (inv_ddt) begin
-                for (d = 0; d < NDEV; d = d + 1)
-                    if (!inv_dv || inv_did == d[23:0])
-                        dc_v[d] <= 1'b0;
+            // IODIR.INVAL_DDT likewise
+            inv_ddt_d <= inv_ddt;
+            for (d = 0; d < NDEV; d = d + 1) begin
+                ddt_kill[d] <= !inv_dv || inv_did == d[23:0];
+                if (inv_ddt_d && ddt_kill[d])
+                    dc_v[d] <= 1'b0;
             end
         end
     end

@@ -67,12 +67,13 @@ module dma_realign #(
     output reg  [DATA_WIDTH/8-1:0] out_strb,
     output reg                     out_last,         // last beat of the transfer
     output reg  [USER_WIDTH-1:0]   out_user,
-    // completion, with the last output beat (out_valid && out_ready && out_last)
+    // completion, the cycle after the last output beat left
     output wire                    done_valid,
     output wire [LEN_WIDTH-1:0]    done_good,        // bytes delivered before a read error
     output wire [1:0]              done_err,
     output wire                    done_eop,         // stream TLAST ended the transfer
     output wire [CNT_WIDTH-1:0]    done_beats,       // output beats of the transfer
+    output wire [USER_WIDTH-1:0]   done_user,        // xfer_user of the transfer
     input  wire                    done_free         // a completion record was consumed
 );
     localparam N      = DATA_WIDTH / 8;
@@ -141,12 +142,15 @@ module dma_realign #(
     reg                  act;
     reg                  stream;
     reg [USER_WIDTH-1:0] user;
-    reg                  preload, first_out;   // preload: the next input beat is in[0] of a so > do transfer
+    reg                  preload;   // preload: the next input beat is in[0] of a so > do transfer
     reg [OFF_W-1:0]      d;
     reg [CW-1:0]         in_cnt, out_cnt;
     reg                  in_zero, in_one, out_one;
     reg [OFF_W:0]        in_end;
-    reg [N-1:0]          first_mask, last_mask;
+    reg [N-1:0]          last_mask;
+    // strobe masks of the next output beat (all ones unless it is the first / the last)
+    reg [N-1:0]          cur_first, cur_last;
+    reg [OFF_W:0]        nd;            // N - d: a packet ending within nd bytes ends this beat
     reg [1:0]            err;
     reg                  eop_seen;
     reg [OFF_W-1:0]      stream_off;    // bytes of the head stream beat already taken
@@ -170,7 +174,7 @@ module dma_realign #(
     wire           pop_in     = !stream || !in_one || ge;
     wire           stream_end = consume && tl && (!in_one || ge);
     wire [OFF_W+1:0] ebd      = {1'b0, in_bytes} + {2'b0, d};  // end lane of the packet
-    wire           early_now  = (ebd <= {1'b0, NB});
+    wire           early_now  = (in_bytes <= nd);
     wire           last_out   = produce && (stream_end ? early_now : out_one);
     wire           finish     = fire && last_out;
     // a memory-source transfer's last beat: the next transfer may start in the
@@ -181,8 +185,8 @@ module dma_realign #(
     wire [1:0] err_in  = (consume && !stream) ? in_err : 2'd0;
     wire [1:0] err_now = (err != 2'd0) ? err : err_in;
 
-    wire [N-1:0] end_mask = stream_end ? ~(ONES << ebd[OFF_W:0]) : last_mask;
-    wire [N-1:0] strb     = (first_out ? first_mask : ONES) & (last_out ? end_mask : ONES);
+    // (a packet end beyond this beat shifts all ones out: a full mask)
+    wire [N-1:0] strb     = cur_first & (stream_end ? ~(ONES << ebd) : cur_last);
     // the shift sh = N - d is 1..N bytes: drop the window's first byte and
     // select with N-1-d = ~d, a plain N:1 byte multiplexer
     wire [2*DATA_WIDTH-9:0] window = {in_data, prev};
@@ -229,15 +233,16 @@ module dma_realign #(
             stream     <= 1'b0;
             user       <= {USER_WIDTH{1'b0}};
             preload    <= 1'b0;
-            first_out  <= 1'b1;
             d          <= {OFF_W{1'b0}};
+            nd         <= NB;
+            cur_first  <= ONES;
+            cur_last   <= ONES;
             in_cnt     <= {CW{1'b0}};
             out_cnt    <= {CW{1'b0}};
             in_zero    <= 1'b1;
             in_one     <= 1'b0;
             out_one    <= 1'b0;
             in_end     <= NB;
-            first_mask <= ONES;
             last_mask  <= ONES;
             err        <= 2'd0;
             eop_seen   <= 1'b0;
@@ -247,7 +252,6 @@ module dma_realign #(
             if (fire) begin
                 if (finish) act <= 1'b0;
                 preload   <= 1'b0;
-                first_out <= first_out && !produce;
                 err       <= err_now;
                 eop_seen  <= eop_seen || stream_end;
                 if (consume) begin
@@ -260,38 +264,42 @@ module dma_realign #(
                 end
                 if (produce) begin
                     out_cnt <= out_cnt - 1'b1;
-                    out_one <= (out_cnt == {{(CW-2){1'b0}}, 2'd2});
+                    out_one   <= (out_cnt == {{(CW-2){1'b0}}, 2'd2});
+                    cur_first <= ONES;
+                    cur_last  <= (out_cnt == {{(CW-2){1'b0}}, 2'd2}) ? last_mask : ONES;
                 end
                 // the packet ended before the transfer's last output beat:
                 // one more beat flushes what is held
                 if (stream_end && !(produce && early_now)) begin
                     out_one   <= 1'b1;
-                    last_mask <= ~(ONES << {1'b0, ebd[OFF_W-1:0]});
+                    cur_last  <= ~(ONES << {1'b0, ebd[OFF_W-1:0]});
                 end
             end
             if (load) begin
                 act        <= 1'b1;
                 stream     <= pf_stream;
                 user       <= pf_user;
-                first_out  <= 1'b1;
                 err        <= 2'd0;
                 eop_seen   <= 1'b0;
                 out_cnt    <= pf_nout;
                 out_one    <= pf_nout_one;
-                first_mask <= pf_first_mask;
+                cur_first  <= pf_first_mask;
                 last_mask  <= pf_last_mask;
+                cur_last   <= pf_nout_one ? pf_last_mask : ONES;
                 in_zero    <= 1'b0;
                 if (pf_stream) begin
                     in_cnt <= s_nin;
                     in_one <= one_beat(pf_len, stream_off);
                     in_end <= s_in_end;
                     d      <= s_d;
+                    nd     <= NB - {1'b0, s_d};
                     preload <= s_pre;
                 end else begin
                     in_cnt <= pf_nin;
                     in_one <= pf_nin_one;
                     in_end <= pf_in_end;
                     d      <= pf_d;
+                    nd     <= NB - {1'b0, pf_d};
                     preload <= pf_pre;
                 end
             end
@@ -324,6 +332,12 @@ module dma_realign #(
     end
 
     // ---- completion record and its slots -----------------------------------------
+    // Each beat handed over is counted a cycle later (its strobe bytes from a
+    // register), so the record leaves a cycle after the transfer's last beat.
+    reg                 c_valid, c_last, c_eop;
+    reg [1:0]           c_err;
+    reg [USER_WIDTH-1:0] c_user;
+    reg [OFF_W:0]       c_bytes;
     reg [LEN_WIDTH-1:0] good_acc;
     reg [CW-1:0]        beats_acc;
     reg [OFF_W:0]       strb_bytes;
@@ -335,23 +349,33 @@ module dma_realign #(
     end
     wire handoff = out_valid && out_ready;
 
-    assign done_valid = handoff && out_last;
-    assign done_good  = good_acc + {{(LEN_WIDTH-OFF_W-1){1'b0}}, strb_bytes};
+    assign done_valid = c_valid && c_last;
+    assign done_good  = good_acc + {{(LEN_WIDTH-OFF_W-1){1'b0}}, c_bytes};
     assign done_beats = beats_acc + 1'b1;
-    assign done_err   = o_err;
-    assign done_eop   = o_eop;
+    assign done_err   = c_err;
+    assign done_eop   = c_eop;
+    assign done_user  = c_user;
 
     always @(posedge clk) begin
         if (rst) begin
+            c_valid   <= 1'b0;
             good_acc  <= {LEN_WIDTH{1'b0}};
             beats_acc <= {CW{1'b0}};
             cred      <= DONE_SLOTS[CRED_W-1:0];
         end else begin
-            if (handoff) begin
-                good_acc  <= out_last ? {LEN_WIDTH{1'b0}} : done_good;
-                beats_acc <= out_last ? {CW{1'b0}} : done_beats;
+            c_valid <= handoff;
+            if (c_valid) begin
+                good_acc  <= c_last ? {LEN_WIDTH{1'b0}} : done_good;
+                beats_acc <= c_last ? {CW{1'b0}} : done_beats;
             end
             cred <= cred - {{(CRED_W-1){1'b0}}, load} + {{(CRED_W-1){1'b0}}, done_free};
+        end
+        if (handoff) begin
+            c_last  <= out_last;
+            c_bytes <= strb_bytes;
+            c_err   <= o_err;
+            c_eop   <= o_eop;
+            c_user  <= out_user;
         end
     end
 endmodule
