@@ -36,34 +36,35 @@ module dma_iommu_fq (
     reg  [1:0] word;
     reg  [63:0] rec2;
     // the queue's size mask, slot address and full flag are registered (for timing);
-    // a record is taken only when they are those of the current fqt (settle: fqt or
-    // fqon changed at the last clock edge)
+    // a record is taken only when they are those of the current fqt (settle, settle2:
+    // fqt or fqon changed at one of the last two clock edges)
     reg  [31:0] size_mask;
     reg  [31:0] next_t;
     reg  [63:0] slot;
     reg         full;
-    reg         settle;
+    reg         settle, settle2;   // full is computed from next_t: two cycles
     wire        t_update = writing && mem_done && !mem_err && (word == 2'd3);
     wire        on_update = fqen ? (!fqon && !writing) : fqon;
 
-    assign flt_ready = !writing && !settle;
+    assign flt_ready = !writing && !settle && !settle2;
 
     always @(posedge clk) begin
         size_mask <= (32'd2 << fqb_log2sz) - 32'd1;
         next_t    <= (fqt + 32'd1) & size_mask;
-        full      <= (((fqt + 32'd1) & size_mask) == (fqh & size_mask));
+        full      <= (next_t == (fqh & size_mask));
         slot      <= {8'd0, fqb_ppn, 12'd0} + {27'd0, fqt & size_mask, 5'd0};
     end
 
     always @(posedge clk) begin
         if (rst) begin
             writing <= 1'b0; word <= 2'd0; rec2 <= 64'd0;
-            fqt <= 32'd0; fqon <= 1'b0; settle <= 1'b1;
+            fqt <= 32'd0; fqon <= 1'b0; settle <= 1'b1; settle2 <= 1'b1;
             set_fqof <= 1'b0; set_fqmf <= 1'b0; set_fip <= 1'b0;
             mem_req <= 1'b0; mem_addr <= 64'd0; mem_wdata <= 64'd0;
         end else begin
             set_fqof <= 1'b0; set_fqmf <= 1'b0; set_fip <= 1'b0;
             settle <= t_update || on_update;
+            settle2 <= settle;
             if (mem_req && mem_ack)
                 mem_req <= 1'b0;
             if (!fqen) begin

@@ -713,6 +713,10 @@ module dma_iommu_xlate #(
                 end
 
                 S_PTW: if (walk_resp) begin
+                    // the leaf's translation for DEC (unused unless it is a valid leaf)
+                    l_ppn  <= pte_ppn;
+                    l_lvl  <= lvl;
+                    l_perm <= w_write ? (pte_w && pte_d) : pte_r;
                     // the next level's PTE (unused unless this one is a pointer)
                     walk_addr <= {8'd0, pte_ppn, (lvl == 2'd2) ? w_vpn[17:9] : w_vpn[8:0], 3'd0};
                     if (walk_err) begin
@@ -735,9 +739,6 @@ module dma_iommu_xlate #(
                             // the request in P is decided on the new entry next cycle
                             l_tlb_ok   <= 1'b1;
                             l_need_ptw <= 1'b0;
-                            l_ppn  <= pte_ppn;
-                            l_lvl  <= lvl;
-                            l_perm <= w_write ? (pte_w && pte_d) : pte_r;
                         end
                     end else begin
                         lvl       <= lvl - 2'd1;
