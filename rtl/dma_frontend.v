@@ -324,6 +324,7 @@ module dma_frontend #(
     reg [LEN_WIDTH-1:0] sts_bytes_q;
     reg [3:0]           sts_err_q;
     reg                 sts_eop_q;
+    reg [N-1:0]         sts_ch_q;      // the tag, decoded
     // occupancy of the write-back queue, with a registered full flag
     reg  [CMD_DEPTH_LOG2:0] wbq_count;
     reg                 wbq_full_q;
@@ -336,6 +337,7 @@ module dma_frontend #(
             sts_bytes_q <= {LEN_WIDTH{1'b0}};
             sts_err_q   <= 4'd0;
             sts_eop_q   <= 1'b0;
+            sts_ch_q    <= {N{1'b0}};
         end else if (dp_sts_ready) begin
             sts_valid_q <= dp_sts_valid;
             if (dp_sts_valid) begin
@@ -343,11 +345,12 @@ module dma_frontend #(
                 sts_bytes_q <= dp_sts_bytes;
                 sts_err_q   <= dp_sts_error;
                 sts_eop_q   <= dp_sts_eop;
+                sts_ch_q    <= {{(N-1){1'b0}}, 1'b1} << dp_sts_tag;
             end
         end
     end
     assign sts_error_q = sts_err_q;
-    assign sts_for = sts_fire ? ({{(N-1){1'b0}}, 1'b1} << sts_tag_q) : {N{1'b0}};
+    assign sts_for = sts_ch_q & {N{sts_fire}};
 
     wire [31:0] status_word = {1'b1, sts_eop_q, 26'd0, sts_err_q};
     wire [31:0] bytes_word  = {{(32-LEN_WIDTH){1'b0}}, sts_bytes_q};
@@ -433,24 +436,25 @@ module dma_frontend #(
         .rd_en(b_fire), .dout(bs_tail), .empty(bs_empty)
     );
     // B responses are registered before they reach the channels
-    reg         b_valid_q;
+    // (an empty FIFO's head may be X: never shift by it unless firing)
+    reg [N-1:0] b_done_q;       // the channel of the response, decoded
     reg [1:0]   b_err_q;
-    reg [CH_W:0] b_tail_q;
+    reg         b_irq_q;
     always @(posedge clk) begin
         if (rst) begin
-            b_valid_q <= 1'b0;
-            b_err_q   <= 2'd0;
-            b_tail_q  <= {(CH_W+1){1'b0}};
+            b_done_q <= {N{1'b0}};
+            b_err_q  <= 2'd0;
+            b_irq_q  <= 1'b0;
         end else begin
-            b_valid_q <= b_fire;
+            b_done_q <= b_fire ? ({{(N-1){1'b0}}, 1'b1} << bs_tail[CH_W:1]) : {N{1'b0}};
             if (b_fire) begin
-                b_err_q  <= m_axi_sg_bresp[1] ? (m_axi_sg_bresp[0] ? 2'd2 : 2'd1) : 2'd0;
-                b_tail_q <= bs_tail;
+                b_err_q <= m_axi_sg_bresp[1] ? (m_axi_sg_bresp[0] ? 2'd2 : 2'd1) : 2'd0;
+                b_irq_q <= bs_tail[0];
             end
         end
     end
-    assign wb_irq_b   = b_tail_q[0];
+    assign wb_irq_b   = b_irq_q;
     assign wb_bus_err = b_err_q;
-    assign wb_done_v  = b_valid_q ? ({{(N-1){1'b0}}, 1'b1} << b_tail_q[CH_W:1]) : {N{1'b0}};
+    assign wb_done_v  = b_done_q;
     wire unused_ws = ^ws_tail;
 endmodule

@@ -186,10 +186,10 @@ module dma_sg_channel #(
 
     // relinks only learn NEXT, unless the read failed
     wire push_fetched = fetch_done && (!relink_q || err_now != 2'd0);
-    wire [3:0] fetch_code = (err_now == 2'd1) ? E_FETCH_SLVERR :
-                            (err_now == 2'd2) ? E_FETCH_DECERR :
-                            (bad_now && !relink_q) ? E_DESC_MALFORMED : 4'd0;
-    wire [3:0] push_code = push_align_err ? E_DESC_ALIGN : fetch_code;
+    // a slot keeps the error as flags (bus error of the read, malformed, misaligned);
+    // the error code is only encoded at the head
+    wire [1:0] push_rerr = push_align_err ? 2'd0 : err_now;
+    wire       push_mal  = !push_align_err && bad_now && !relink_q;
 
     wire pf_push = push_fetched || push_align_err;
     wire pf_pop;
@@ -201,15 +201,15 @@ module dma_sg_channel #(
     // ------------------------------------------------------------------ slots
     wire [PF_DEPTH*IMG_W-1:0]      img_v;
     wire [PF_DEPTH*ADDR_WIDTH-1:0] addr_v;
-    wire [PF_DEPTH*4-1:0]          code_v;
-    wire [PF_DEPTH-1:0]            bad_v;
+    wire [PF_DEPTH*2-1:0]          rerr_v;
+    wire [PF_DEPTH-1:0]            mal_v, align_v;
     genvar s, h;
     generate
         for (s = 0; s < PF_DEPTH; s = s + 1) begin : g_slot
             reg [IMG_W-1:0]      img;
             reg [ADDR_WIDTH-1:0] addr;
-            reg [3:0]            code;
-            reg                  bad;
+            reg [1:0]            rerr;
+            reg                  mal, align;
             localparam [PW-1:0] SI = s;
             wire tail = (pf_wr == SI);
             for (h = 2; h < 8; h = h + 1) begin : g_chunk
@@ -226,21 +226,29 @@ module dma_sg_channel #(
                 if (grant_slot == SI && slot_free)
                     addr <= fetch_addr;
                 if (pf_push && tail) begin
-                    code <= push_code;
-                    bad  <= (push_code != 4'd0);
+                    rerr  <= push_rerr;
+                    mal   <= push_mal;
+                    align <= push_align_err;
                 end
             end
             assign img_v[s*IMG_W +: IMG_W]           = img;
             assign addr_v[s*ADDR_WIDTH +: ADDR_WIDTH] = addr;
-            assign code_v[s*4 +: 4]                   = code;
-            assign bad_v[s]                           = bad;
+            assign rerr_v[s*2 +: 2]                   = rerr;
+            assign mal_v[s]                           = mal;
+            assign align_v[s]                         = align;
         end
     endgenerate
 
     wire [IMG_W-1:0]      pf_img  = img_v[pf_rd*IMG_W +: IMG_W];
     wire [ADDR_WIDTH-1:0] pf_addr = addr_v[pf_rd*ADDR_WIDTH +: ADDR_WIDTH];
-    wire [3:0]            pf_err  = code_v[pf_rd*4 +: 4];
-    wire                  pf_bad  = bad_v[pf_rd];
+    wire [1:0]            pf_rerr  = rerr_v[pf_rd*2 +: 2];
+    wire                  pf_mal   = mal_v[pf_rd];
+    wire                  pf_align = align_v[pf_rd];
+    wire                  pf_bad   = (pf_rerr != 2'd0) || pf_mal || pf_align;
+    wire [3:0]            pf_err   = pf_align ? E_DESC_ALIGN :
+                                     (pf_rerr == 2'd1) ? E_FETCH_SLVERR :
+                                     (pf_rerr == 2'd2) ? E_FETCH_DECERR :
+                                     pf_mal ? E_DESC_MALFORMED : 4'd0;
     wire [3:0]            pf_ctrl = pf_img[160 +: 4];
     wire [ADDR_WIDTH-1:0] fq_addr = addr_v[pf_wr*ADDR_WIDTH +: ADDR_WIDTH];   // oldest fetch in flight
 
@@ -262,9 +270,20 @@ module dma_sg_channel #(
     reg  head_bad_q;
     wire head_error = running && head_bad_q;
 
+    // the queue is written a cycle after the grant (a status cannot follow its command
+    // that closely); if_count/if_full above count the descriptors at once
+    reg                  if_push_q;
+    reg [ADDR_WIDTH:0]   if_din_q;
+    always @(posedge clk) begin
+        if (rst)
+            if_push_q <= 1'b0;
+        else
+            if_push_q <= cmd_grant;
+        if_din_q <= {pf_ctrl[0], pf_addr};
+    end
     dma_fifo #(.WIDTH(ADDR_WIDTH + 1), .DEPTH_LOG2(CMD_DEPTH_LOG2)) inflight_q (
         .clk(clk), .rst(rst),
-        .wr_en(cmd_grant), .din({pf_ctrl[0], pf_addr}), .full(ifq_full),
+        .wr_en(if_push_q), .din(if_din_q), .full(ifq_full),
         .rd_en(sts_valid), .dout({if_irq, if_addr}), .empty(ifq_empty)
     );
     assign sts_desc_addr = if_addr;
@@ -308,7 +327,11 @@ module dma_sg_channel #(
     // ---------------------------------------------------------- interrupts
     reg  [7:0]  coal_seen;
     reg  [31:0] coal_timer;
-    wire [7:0]  coal_limit = (coal_count == 8'd0) ? 8'd1 : coal_count;
+    // coal_seen + 1 >= max(COUNT, 1), as coal_seen >= max(COUNT, 1) - 1 (registered; no
+    // wrap: coal_seen stays below the limit)
+    reg  [7:0]  coal_lim_m1;
+    always @(posedge clk)
+        coal_lim_m1 <= (coal_count == 8'd0) ? 8'd0 : coal_count - 8'd1;
     wire        count_irq  = wb_done && (wb_bus_err == 2'd0) && wb_irq;
     reg         waiting_q;
     assign waiting = running && at_eoc && !bell && drained && pf_empty;
@@ -424,7 +447,7 @@ module dma_sg_channel #(
             if (wb_done && wb_bus_err == 2'd0)
                 completed <= completed + 32'd1;
             if (count_irq) begin
-                if (coal_seen + 8'd1 >= coal_limit) begin
+                if (coal_seen >= coal_lim_m1) begin
                     coal_seen    <= 8'd0;
                     coal_timer   <= 32'd0;
                     irq_done_set <= 1'b1;
