@@ -21,6 +21,9 @@ module dma_fifo #(
 );
     localparam [DEPTH_LOG2:0] DEPTH = 1 << DEPTH_LOG2;
 
+    // An entry is never read in the cycle it is written (it is not yet
+    // counted), so a block RAM needs no read-during-write bypass logic.
+    (* no_rw_check *)
     reg [WIDTH-1:0]      mem [0:(1<<DEPTH_LOG2)-1];
     reg [DEPTH_LOG2-1:0] wr_ptr;
     reg [DEPTH_LOG2-1:0] rd_ptr;
