@@ -72,6 +72,7 @@ module dma_burst_gen #(
     reg [CNT_WIDTH-1:0]  rem_m1;        // CALC: total - issued - 1
     reg [BA_W-1:0]       cur;           // CALC: base + issued, the next burst's first beat
     reg [7:0]            limit_m1;      // CALC: min(cap, MAX, room in the page) - 1
+    reg [PG_W-1:0]       cur_lo;        // beat index in the page of the next burst
 
     // issued at the beat address width (a transfer never wraps the address space)
     wire [BA_W-1:0] issued_x;
@@ -87,7 +88,6 @@ module dma_burst_gen #(
     endgenerate
 
     // room to the 4 KiB boundary, minus one: ~(beat index in the page)
-    wire [PG_W-1:0] cur_lo   = base[PG_W-1:0] + issued[PG_W-1:0];
     wire [PG_W-1:0] room_m1  = ~cur_lo;
     wire [8:0]      cap      = (cap_beats < MAX_BEATS) ? cap_beats : MAX_BEATS;
     wire [8:0]      cap_m1   = cap - 9'd1;
@@ -97,6 +97,8 @@ module dma_burst_gen #(
 
     assign bst_addr  = {cur, {BYTES_LOG2{1'b0}}};
     assign bst_beats = {1'b0, bst_len} + 9'd1;
+    wire [12:0] beats_x = {4'd0, bst_beats};
+    wire unused_beats_x = ^beats_x[12:PG_W];
 
     wire accept = (state == EMIT) && bst_ready && !trunc_en;
     wire take   = xfer_valid && ((state == IDLE) || (TAKE_AT_LAST != 0 && accept && bst_last));
@@ -143,6 +145,10 @@ module dma_burst_gen #(
             issued <= {CNT_WIDTH{1'b0}};
         else if (accept)
             issued <= issued + {{(CNT_WIDTH-8){1'b0}}, bst_len} + 1'b1;
+        if (take)
+            cur_lo <= xfer_addr[11:BYTES_LOG2];
+        else if (accept)
+            cur_lo <= cur[PG_W-1:0] + beats_x[PG_W-1:0];
         if (state == CALC) begin
             rem_m1   <= total + ~issued;
             cur      <= base + issued_x;
