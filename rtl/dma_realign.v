@@ -3,17 +3,18 @@
 // cycle, with the strobes of partial first/last beats.
 //
 // Each transfer {so, do, len} is taken from a first-word-fall-through queue
-// into a prefetch register, where everything it needs is computed once: its
-// input and output beat counts, the strobe masks of its first and last output
-// beats, the shift. Per beat only counters and registered flags decide, so
-// no byte arithmetic sits between the handshakes (the engine's Fmax).
+// into a prefetch register (its output beat count and strobe masks computed
+// on the way in) and starts from there (its input beat count and shift then).
+// Per beat only counters and registered flags decide, so no byte arithmetic
+// sits between the handshakes (the engine's Fmax).
 // Output beat k is a window of two input beats shifted by `sh` bytes:
 //   so >  do: out[k] = {in[k+1], in[k]} >> (so-do)     (in[0] is preloaded)
 //   so <= do: out[k] = {in[k], in[k-1]} >> (N+so-do)
 // When no input beat is left, the last output is flushed from the held beat.
-// Memory-source transfers follow each other without a bubble; a stream-source
-// transfer starts one cycle after the previous transfer's last beat, because
-// where it starts in the head stream beat is only known then.
+// Memory-source transfers follow each other without a bubble; a transfer that
+// has a stream source, or follows one, starts one cycle after the previous
+// transfer's last beat (where a stream transfer starts in the head stream beat
+// is only known then).
 //
 // Stream sources: so is the offset into the head stream beat left over by the
 // previous transfer. A transfer takes exactly `len` bytes unless TLAST ends the
@@ -95,12 +96,8 @@ module dma_realign #(
     reg [CW-1:0]         pf_nout;       // output beats
     reg                  pf_nout_one;
     reg [N-1:0]          pf_first_mask, pf_last_mask;
-    // memory source: values that depend on so
-    reg [CW-1:0]         pf_nin;        // input beats
-    reg                  pf_nin_one;
-    reg [OFF_W:0]        pf_in_end;     // one past the last byte taken from the final input beat
-    reg [OFF_W-1:0]      pf_d;          // (do - so) mod N
-    reg                  pf_pre;        // so > do: preload one input beat
+    reg [OFF_W-1:0]      pf_so;         // memory source offset (a stream source starts
+                                        // where the previous transfer left the stream)
 
     // beats covering len bytes from offset `off`: (len + off + N-1) / N
     /* verilator lint_off UNUSEDSIGNAL */   // span's low bits: the offset in the last beat
@@ -131,7 +128,6 @@ module dma_realign #(
     endfunction
 
     wire [CW-1:0] x_nout = beats_of(xfer_len, xfer_do);
-    wire [CW-1:0] x_nin  = beats_of(xfer_len, xfer_so);
     wire [OFF_W:0] x_out_end = end_of(xfer_len[OFF_W-1:0], xfer_do);
 
     assign xfer_pop = xfer_valid && !pf_v;
@@ -157,11 +153,13 @@ module dma_realign #(
     reg [DATA_WIDTH-9:0] prev;          // the last input beat taken, but its byte 0 (never shifted out)
     reg [CRED_W-1:0]     cred;          // free completion record slots
 
-    // a stream-source transfer, computed from where the stream stands
-    wire [CW-1:0]    s_nin    = beats_of(pf_len, stream_off);
-    wire [OFF_W:0]   s_in_end = end_of(pf_len[OFF_W-1:0], stream_off);
-    wire [OFF_W-1:0] s_d      = pf_do - stream_off;
-    wire             s_pre    = (stream_off > pf_do);
+    // the values that depend on where the source starts, computed as the
+    // transfer starts (stream_off is stable then: a stream-source transfer
+    // only starts when no transfer is active)
+    wire [OFF_W-1:0] l_so     = pf_stream ? stream_off : pf_so;
+    wire [CW-1:0]    l_nin    = beats_of(pf_len, l_so);
+    wire [OFF_W:0]   l_in_end = end_of(pf_len[OFF_W-1:0], l_so);
+    wire [OFF_W-1:0] l_d      = pf_do - l_so;
 
     // ---- per beat ---------------------------------------------------------
     wire consume = !in_zero;
@@ -219,11 +217,7 @@ module dma_realign #(
             pf_nout_one   <= one_beat(xfer_len, xfer_do);
             pf_first_mask <= ONES << xfer_do;
             pf_last_mask  <= ~(ONES << x_out_end);
-            pf_nin        <= x_nin;
-            pf_nin_one    <= one_beat(xfer_len, xfer_so);
-            pf_in_end     <= end_of(xfer_len[OFF_W-1:0], xfer_so);
-            pf_d          <= xfer_do - xfer_so;
-            pf_pre        <= (xfer_so > xfer_do);
+            pf_so         <= xfer_so;
         end
     end
 
@@ -287,21 +281,12 @@ module dma_realign #(
                 last_mask  <= pf_last_mask;
                 cur_last   <= pf_nout_one ? pf_last_mask : ONES;
                 in_zero    <= 1'b0;
-                if (pf_stream) begin
-                    in_cnt <= s_nin;
-                    in_one <= one_beat(pf_len, stream_off);
-                    in_end <= s_in_end;
-                    d      <= s_d;
-                    nd     <= NB - {1'b0, s_d};
-                    preload <= s_pre;
-                end else begin
-                    in_cnt <= pf_nin;
-                    in_one <= pf_nin_one;
-                    in_end <= pf_in_end;
-                    d      <= pf_d;
-                    nd     <= NB - {1'b0, pf_d};
-                    preload <= pf_pre;
-                end
+                in_cnt  <= l_nin;
+                in_one  <= one_beat(pf_len, l_so);
+                in_end  <= l_in_end;
+                d       <= l_d;
+                nd      <= NB - {1'b0, l_d};
+                preload <= (l_so > pf_do);
             end
         end
     end
