@@ -317,19 +317,20 @@ module dma_frontend #(
     localparam WBQ_W = CH_W + 1 + ADDR_WIDTH + 64;
     wire             wbq_full, wbq_empty;
     wire [WBQ_W-1:0] wbq_head;
-    // datapath statuses are registered on the way in (ready: the register is
-    // empty or drains into the write-back queue this cycle)
+    // datapath statuses are registered on the way in; the register always drains
+    // into the write-back queue in the next cycle, because dp_sts_ready (a register)
+    // only accepts a status when the queue has room for it counting the one held
     reg                 sts_valid_q;
     reg [CH_W-1:0]      sts_tag_q;
     reg [LEN_WIDTH-1:0] sts_bytes_q;
     reg [3:0]           sts_err_q;
     reg                 sts_eop_q;
     reg [N-1:0]         sts_ch_q;      // the tag, decoded
-    // occupancy of the write-back queue, with a registered full flag
-    reg  [CMD_DEPTH_LOG2:0] wbq_count;
-    reg                 wbq_full_q;
-    wire                sts_fire = sts_valid_q && !wbq_full_q;
-    assign dp_sts_ready = !sts_valid_q || !wbq_full_q;
+    reg  [CMD_DEPTH_LOG2:0] wbq_count;   // occupancy of the write-back queue
+    reg                 sts_room_q;
+    wire                sts_fire = sts_valid_q;
+    wire                sts_take = dp_sts_valid && sts_room_q;
+    assign dp_sts_ready = sts_room_q;
     always @(posedge clk) begin
         if (rst) begin
             sts_valid_q <= 1'b0;
@@ -338,9 +339,9 @@ module dma_frontend #(
             sts_err_q   <= 4'd0;
             sts_eop_q   <= 1'b0;
             sts_ch_q    <= {N{1'b0}};
-        end else if (dp_sts_ready) begin
-            sts_valid_q <= dp_sts_valid;
-            if (dp_sts_valid) begin
+        end else begin
+            sts_valid_q <= sts_take;
+            if (sts_take) begin
                 sts_tag_q   <= dp_sts_tag;
                 sts_bytes_q <= dp_sts_bytes;
                 sts_err_q   <= dp_sts_error;
@@ -361,13 +362,14 @@ module dma_frontend #(
     wire aw_load = !wbq_empty && aw_slot && !ws_full && !bs_full;
     wire [CMD_DEPTH_LOG2:0] wbq_count_n = wbq_count + {{CMD_DEPTH_LOG2{1'b0}}, sts_fire}
                                                     - {{CMD_DEPTH_LOG2{1'b0}}, aw_load};
+    wire [CMD_DEPTH_LOG2+1:0] wbq_held_n = {1'b0, wbq_count_n} + {{(CMD_DEPTH_LOG2+1){1'b0}}, sts_take};
     always @(posedge clk) begin
         if (rst) begin
             wbq_count  <= {(CMD_DEPTH_LOG2+1){1'b0}};
-            wbq_full_q <= 1'b0;
+            sts_room_q <= 1'b0;
         end else begin
             wbq_count  <= wbq_count_n;
-            wbq_full_q <= wbq_count_n[CMD_DEPTH_LOG2];
+            sts_room_q <= (wbq_held_n < (1 << CMD_DEPTH_LOG2));
         end
     end
 

@@ -120,7 +120,7 @@ module dma_sg_channel #(
     // prefetch queue
     reg  [PW-1:0]         pf_rd, pf_wr;
     reg  [PW:0]           pf_count;
-    wire                  pf_empty = (pf_count == {(PW+1){1'b0}});
+    reg                   pf_empty;     // pf_count == 0, as a register
     wire                  pf_full  = pf_count[PW];
 
     // descriptors in the datapath: {irq, address}
@@ -332,7 +332,10 @@ module dma_sg_channel #(
     reg  [7:0]  coal_lim_m1;
     always @(posedge clk)
         coal_lim_m1 <= (coal_count == 8'd0) ? 8'd0 : coal_count - 8'd1;
-    wire        count_irq  = wb_done && (wb_bus_err == 2'd0) && wb_irq;
+    // a completion with IRQ counts for coalescing one cycle after its write-back
+    reg         count_irq;
+    always @(posedge clk)
+        count_irq <= !rst && wb_done && (wb_bus_err == 2'd0) && wb_irq;
     reg         waiting_q;
     assign waiting = running && at_eoc && !bell && drained && pf_empty;
 
@@ -362,6 +365,7 @@ module dma_sg_channel #(
             fetch_req_q  <= 1'b0;
             cmd_req_q    <= 1'b0;
             pf_count     <= {(PW+1){1'b0}};
+            pf_empty     <= 1'b1;
             pf_rd        <= {PW{1'b0}};
             pf_wr        <= {PW{1'b0}};
             beat         <= {BEAT_W{1'b0}};
@@ -403,10 +407,12 @@ module dma_sg_channel #(
                 relink_q <= 1'b0;
             if (stop_done) begin
                 pf_count <= {(PW+1){1'b0}};
+                pf_empty <= 1'b1;
                 pf_rd    <= {PW{1'b0}};
                 pf_wr    <= {PW{1'b0}};
             end else begin
                 pf_count <= pf_count + {{PW{1'b0}}, pf_push} - {{PW{1'b0}}, pf_pop};
+                pf_empty <= (pf_count + {{PW{1'b0}}, pf_push} - {{PW{1'b0}}, pf_pop}) == {(PW+1){1'b0}};
                 if (pf_push)
                     pf_wr <= pf_wr + 1'b1;
                 if (pf_pop)
