@@ -182,10 +182,17 @@ module dma_iommu_xlate #(
     reg  [3:0]            q_cache;
     reg  [USER_WIDTH-1:0] q_did;
 
-    wire r_cand = s_axi_arvalid && !r_block;
-    wire w_cand = s_axi_awvalid && !w_block && (w_cnt != WQ_DEPTH[2:0]);
-    assign s_axi_arready = !q_valid && !hold && !sel_w && !r_block;
-    assign s_axi_awready = !q_valid && !hold &&  sel_w && !w_block && (w_cnt != WQ_DEPTH[2:0]);
+    // Q never takes the direction of the request in P: a request in P then never
+    // waits for an earlier fault of its direction to be answered (r_block, w_block;
+    // the answer may need the other direction to move: the engine may hold RREADY
+    // low until its writes drain)
+    wire p_rd, p_wr;
+    wire r_ok = !r_block && !p_rd;
+    wire w_ok = !w_block && !p_wr && (w_cnt != WQ_DEPTH[2:0]);
+    wire r_cand = s_axi_arvalid && r_ok;
+    wire w_cand = s_axi_awvalid && w_ok;
+    assign s_axi_arready = !q_valid && !hold && !sel_w && r_ok;
+    assign s_axi_awready = !q_valid && !hold &&  sel_w && w_ok;
     wire q_take_r = s_axi_arvalid && s_axi_arready;
     wire q_take_w = s_axi_awvalid && s_axi_awready;
 
@@ -263,6 +270,8 @@ module dma_iommu_xlate #(
     reg  [TLB_ENTRIES-1:0] pok_new;
     reg                   p_canon;
     wire [26:0]           p_vpn = p_addr[38:12];
+    assign p_rd = p_valid && !p_w;
+    assign p_wr = p_valid && p_w;
 
     // ---- SEL: the first matching entry (a binary tree: lower index wins)
     localparam SW = 47;             // {perm, lvl, ppn}
