@@ -208,20 +208,45 @@ module dma_frontend #(
     localparam LEN_OFF  = (DATA_WIDTH >= 256) ? 192 : 192 % DATA_WIDTH;
     localparam CTRL_OFF = (DATA_WIDTH >= 256) ? 224 : 224 % DATA_WIDTH;
     localparam [7:0] CTRL_MAGIC = 8'hD5;
-    wire [31:0] r_len  = r_data_q[LEN_OFF +: 32];
-    wire [31:0] r_ctrl = r_data_q[CTRL_OFF +: 32];
-    wire r_len_big;
+    // malformed: reserved CTRL bits, bad magic, zero or too long length, stream->stream.
+    // One LUT level of the checks (per nibble) is done on the way into the R register,
+    // the rest after it.
+    wire [31:0] in_len  = m_axi_sg_rdata[LEN_OFF +: 32];
+    wire [31:0] in_ctrl = m_axi_sg_rdata[CTRL_OFF +: 32];
+    wire in_len_big;
     generate
         if (LEN_WIDTH < 32) begin : g_len_check
-            assign r_len_big = |r_len[31:LEN_WIDTH];
+            assign in_len_big = |in_len[31:LEN_WIDTH];
         end else begin : g_len_ok
-            assign r_len_big = 1'b0;
+            assign in_len_big = 1'b0;
         end
     endgenerate
-    // malformed: reserved CTRL bits, bad magic, zero or too long length, stream->stream
-    wire r_len_bad  = (r_len == 32'd0) || r_len_big;
-    wire r_ctrl_bad = (r_ctrl[31:24] != CTRL_MAGIC) || (r_ctrl[23:4] != 20'd0) || (r_ctrl[1] && r_ctrl[2]);
-    wire unused_ctrl = ^{r_ctrl[3], r_ctrl[0]};   // EOP and IRQ: any value
+    wire [7:0] in_len_nz;
+    genvar g;
+    generate
+        for (g = 0; g < 8; g = g + 1) begin : g_len_nz
+            assign in_len_nz[g] = |in_len[4*g +: 4];
+        end
+    endgenerate
+    wire [7:0] in_ctrl_bad = {in_ctrl[31:28] != CTRL_MAGIC[7:4], in_ctrl[27:24] != CTRL_MAGIC[3:0],
+                              |in_ctrl[23:20], |in_ctrl[19:16], |in_ctrl[15:12], |in_ctrl[11:8],
+                              |in_ctrl[7:4], in_ctrl[1] && in_ctrl[2]};
+    reg  [7:0] r_len_nz_q, r_ctrl_bad_q;
+    reg        r_len_big_q;
+    always @(posedge clk) begin
+        if (rst) begin
+            r_len_nz_q   <= 8'd0;
+            r_ctrl_bad_q <= 8'd0;
+            r_len_big_q  <= 1'b0;
+        end else if (m_axi_sg_rvalid) begin
+            r_len_nz_q   <= in_len_nz;
+            r_ctrl_bad_q <= in_ctrl_bad;
+            r_len_big_q  <= in_len_big;
+        end
+    end
+    wire r_len_bad  = (r_len_nz_q == 8'd0) || r_len_big_q;
+    wire r_ctrl_bad = (r_ctrl_bad_q != 8'd0);
+    wire unused_ctrl = ^{in_ctrl[3], in_ctrl[0]};   // EOP and IRQ: any value
     wire unused_rid;
     generate
         if (SG_ID_WIDTH > CH_W) begin : g_rid_hi

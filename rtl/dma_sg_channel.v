@@ -268,6 +268,7 @@ module dma_sg_channel #(
     // an error entry at the head halts the channel (the descriptors before it are done)
     // (registered: an error entry stays at the head, it is never popped)
     reg  head_bad_q;
+    reg  [3:0] head_code_q;         // its code, registered with it
     wire head_error = running && head_bad_q;
 
     // the queue is written a cycle after the grant (a status cannot follow its command
@@ -321,7 +322,7 @@ module dma_sg_channel #(
     end
     wire        new_error = head_error || ev_q;
     assign      stays_running = run && !reset_req && !new_error;
-    wire [3:0]  new_code  = head_error ? pf_err : ev_code_q;
+    wire [3:0]  new_code  = head_error ? head_code_q : ev_code_q;
     wire [63:0] new_desc  = {{(64-ADDR_WIDTH){1'b0}}, head_error ? pf_addr : ev_desc_q};
 
     // ---------------------------------------------------------- interrupts
@@ -362,6 +363,7 @@ module dma_sg_channel #(
             fq_count     <= 2'd0;
             relink_q     <= 1'b0;
             head_bad_q   <= 1'b0;
+            head_code_q  <= 4'd0;
             fetch_req_q  <= 1'b0;
             cmd_req_q    <= 1'b0;
             pf_count     <= {(PW+1){1'b0}};
@@ -393,6 +395,7 @@ module dma_sg_channel #(
             fetch_req_q <= run_ok && (want_next || want_link) && !fetch_grant;
             cmd_req_q   <= running && stays_running && !pf_empty && !pf_bad && !if_full && !cmd_grant;
             head_bad_q <= running && !pf_empty && pf_bad;
+            head_code_q <= pf_err;
             fq_count   <= fq_count_n;
             if_count   <= if_count_n;
             if_full    <= if_count_n[CMD_DEPTH_LOG2];
