@@ -309,8 +309,13 @@ module dma_iommu_xlate #(
     reg            walk_cause_dc;    // a DC fault (always reported, DTF assumed 0)
     reg            walked;           // the request needed a walk: its final lookup is no hit
 
-    wire pass_tlb  = l_tlb_ok && l_perm;
-    wire fault_now = l_fault0 || (l_tlb_ok && !l_perm) || walk_fault;
+    // the translation: the selected entry, or the leaf just walked (f_*)
+    reg         l_fromf;
+    wire [43:0] d_ppn  = l_fromf ? f_ppn : l_ppn;
+    wire [1:0]  d_lvl  = l_fromf ? f_lvl : l_lvl;
+    wire        d_perm = l_fromf ? (p_w ? (f_w && f_d) : f_r) : l_perm;
+    wire pass_tlb  = l_tlb_ok && d_perm;
+    wire fault_now = l_fault0 || (l_tlb_ok && !d_perm) || walk_fault;
     wire [11:0] cause_now = walk_fault ? walk_cause : l_off ? C_ALL_OFF : (p_w ? C_WR_PAGE : C_RD_PAGE);
     // DTF hides translation faults, not the directory's (spec fault cause table)
     wire report_now = walk_fault ? (walk_cause_dc || !l_dtf) : (l_off || !l_dtf);
@@ -326,9 +331,9 @@ module dma_iommu_xlate #(
     wire do_fault = dec && !p_blk && fault_now && flt_free;
     wire take     = do_pass || do_fault;
     wire q_to_p   = q_valid && (!p_valid || take) && !f_pend;
-    wire [55:0] h_pa = (l_lvl == 2'd0) ? {l_ppn, p_addr[11:0]} :
-                       (l_lvl == 2'd1) ? {l_ppn[43:9], p_addr[20:0]} :
-                                         {l_ppn[43:18], p_addr[29:0]};
+    wire [55:0] h_pa = (d_lvl == 2'd0) ? {d_ppn, p_addr[11:0]} :
+                       (d_lvl == 2'd1) ? {d_ppn[43:9], p_addr[20:0]} :
+                                         {d_ppn[43:18], p_addr[29:0]};
     wire [ADDR_WIDTH-1:0] pa = pass_tlb ? {{(ADDR_WIDTH-56){1'b0}}, h_pa} : p_addr;
 
     assign ev_translate  = do_pass && l_1lvl;
@@ -613,7 +618,7 @@ module dma_iommu_xlate #(
             flt_iova      <= 64'd0;
             l_perm <= 1'b0; l_tlb_ok <= 1'b0; l_direct <= 1'b0; l_off <= 1'b0; l_fault0 <= 1'b0;
             l_1lvl <= 1'b0; l_need_dc <= 1'b0; l_need_ptw <= 1'b0; l_dtf <= 1'b0;
-            l_lvl <= 2'd0; l_ppn <= 44'd0;
+            l_lvl <= 2'd0; l_ppn <= 44'd0; l_fromf <= 1'b0;
             for (d = 0; d < NDEV; d = d + 1) begin
                 dc_v[d] <= 1'b0; dc_bare[d] <= 1'b0; dc_dtf[d] <= 1'b0;
                 dc_ppn[d] <= 44'd0; dc_pscid[d] <= 20'd0;
@@ -631,6 +636,7 @@ module dma_iommu_xlate #(
 
             // SEL: the selected entry and the device context of the request in P
             if (p_valid && p_sel) begin
+                l_fromf  <= 1'b0;
                 {l_perm, l_lvl, l_ppn} <= n_d[0 +: SW];
                 l_1lvl   <= m_1lvl;
                 l_need_dc  <= m_1lvl && !s_dc_v;
@@ -722,10 +728,6 @@ module dma_iommu_xlate #(
                 end
 
                 S_PTW: if (walk_resp) begin
-                    // the leaf's translation for DEC (unused unless it is a valid leaf)
-                    l_ppn  <= pte_ppn;
-                    l_lvl  <= lvl;
-                    l_perm <= w_write ? (pte_w && pte_d) : pte_r;
                     // the next level's PTE (unused unless this one is a pointer)
                     walk_addr <= {8'd0, pte_ppn, (lvl == 2'd2) ? w_vpn[17:9] : w_vpn[8:0], 3'd0};
                     if (walk_err) begin
@@ -739,6 +741,7 @@ module dma_iommu_xlate #(
                         end else begin
                             // the entry is written into the IOTLB next cycle (f_*)
                             f_pend <= 1'b1;
+                            l_fromf <= 1'b1;   // DEC takes the translation from f_*
                             f_g    <= pte_g;
                             f_lvl  <= lvl;
                             f_ppn  <= pte_ppn;
