@@ -25,6 +25,13 @@ module dma_fifo #(
     // counted), so a block RAM needs no read-during-write bypass logic.
     (* no_rw_check *)
     reg [WIDTH-1:0]      mem [0:(1<<DEPTH_LOG2)-1];
+`ifndef SYNTHESIS
+    // Simulation: entries never written read as zero, not X. A realigner flush
+    // beat takes its masked (strobe 0) lanes from whatever the input queue shows.
+    integer init_i;
+    initial for (init_i = 0; init_i < (1 << DEPTH_LOG2); init_i = init_i + 1)
+        mem[init_i] = {WIDTH{1'b0}};
+`endif
     reg [DEPTH_LOG2-1:0] wr_ptr;
     reg [DEPTH_LOG2-1:0] rd_ptr;
     reg [DEPTH_LOG2:0]   count;
