@@ -299,15 +299,19 @@ module dma_frontend #(
     endgenerate
 
     // ---------------------------------------------------------- commands
-    // requests are registers; the command is an AND-OR of the one-hot grant
+    // requests are registers; the command is an AND-OR of the one-hot grant,
+    // held in an output register for the datapath (no path from a channel
+    // into the datapath's queues); a grant needs that register free or leaving
+    reg             c_out_valid;
+    wire            c_out_free = !c_out_valid || dp_cmd_ready;
     wire [N-1:0]    c_grant;
     wire [CH_W-1:0] c_idx;
     wire            c_any;
     dma_rr_arbiter #(.N(N)) cmd_arb (
-        .clk(clk), .rst(rst), .req(cmd_req), .advance(dp_cmd_ready),
+        .clk(clk), .rst(rst), .req(cmd_req), .advance(c_out_free),
         .grant(c_grant), .grant_idx(c_idx), .any(c_any)
     );
-    assign cmd_grant = c_grant & {N{dp_cmd_ready}};
+    assign cmd_grant = c_grant & {N{c_out_free}};
     reg [ADDR_WIDTH-1:0] c_src, c_dst;
     reg [LEN_WIDTH-1:0]  c_len;
     reg                  c_sk, c_dk, c_eop;
@@ -328,14 +332,33 @@ module dma_frontend #(
             c_eop = c_eop | (cmd_eop_v[ci] & c_grant[ci]);
         end
     end
-    assign dp_cmd_valid    = c_any;
-    assign dp_cmd_src_addr = c_src;
-    assign dp_cmd_dst_addr = c_dst;
-    assign dp_cmd_len      = c_len;
-    assign dp_cmd_src_kind = c_sk;
-    assign dp_cmd_dst_kind = c_dk;
-    assign dp_cmd_eop      = c_eop;
-    assign dp_cmd_tag      = c_idx;
+    reg [ADDR_WIDTH-1:0] o_src, o_dst;
+    reg [LEN_WIDTH-1:0]  o_len;
+    reg                  o_sk, o_dk, o_eop;
+    reg [CH_W-1:0]       o_tag;
+    always @(posedge clk) begin
+        if (rst)
+            c_out_valid <= 1'b0;
+        else if (c_out_free)
+            c_out_valid <= c_any;
+        if (c_out_free && c_any) begin
+            o_src <= c_src;
+            o_dst <= c_dst;
+            o_len <= c_len;
+            o_sk  <= c_sk;
+            o_dk  <= c_dk;
+            o_eop <= c_eop;
+            o_tag <= c_idx;
+        end
+    end
+    assign dp_cmd_valid    = c_out_valid;
+    assign dp_cmd_src_addr = o_src;
+    assign dp_cmd_dst_addr = o_dst;
+    assign dp_cmd_len      = o_len;
+    assign dp_cmd_src_kind = o_sk;
+    assign dp_cmd_dst_kind = o_dk;
+    assign dp_cmd_eop      = o_eop;
+    assign dp_cmd_tag      = o_tag;
 
     // ------------------------------------------------ status -> write-back
     // write-back request: {channel, irq, descriptor address, BYTES, STATUS}
