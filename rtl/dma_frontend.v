@@ -299,19 +299,39 @@ module dma_frontend #(
     endgenerate
 
     // ---------------------------------------------------------- commands
-    // requests are registers; the command is an AND-OR of the one-hot grant,
-    // held in an output register for the datapath (no path from a channel
-    // into the datapath's queues); a grant needs that register free or leaving
+    // Requests are registers. The round-robin pick of one cycle is registered
+    // (c_sel) and issued in the next if that channel still requests and the
+    // output register is empty; the command is then an AND-OR of c_sel (a
+    // flip-flop, not the arbiter's logic) into the output register for the
+    // datapath. No path runs from a channel's request through the arbiter into
+    // the wide multiplexer, nor from the datapath's ready into the channels.
     reg             c_out_valid;
-    wire            c_out_free = !c_out_valid || dp_cmd_ready;
+    reg  [N-1:0]    c_sel;
+    wire [N-1:0]    c_sel_req = c_sel & cmd_req;
+    wire            c_issue   = !c_out_valid && (|c_sel_req);
     wire [N-1:0]    c_grant;
     wire [CH_W-1:0] c_idx;
     wire            c_any;
     dma_rr_arbiter #(.N(N)) cmd_arb (
-        .clk(clk), .rst(rst), .req(cmd_req), .advance(c_out_free),
+        .clk(clk), .rst(rst), .req(cmd_req), .advance(c_issue),
         .grant(c_grant), .grant_idx(c_idx), .any(c_any)
     );
-    assign cmd_grant = c_grant & {N{c_out_free}};
+    wire unused_cmd_arb = ^{c_idx, c_any};
+    assign cmd_grant = c_sel_req & {N{c_issue}};
+    // after an issue, pick again once the granted channel's request has dropped
+    always @(posedge clk) begin
+        if (rst)
+            c_sel <= {N{1'b0}};
+        else
+            c_sel <= c_issue ? {N{1'b0}} : c_grant;
+    end
+    reg [CH_W-1:0] c_sel_idx;
+    integer si;
+    always @* begin
+        c_sel_idx = {CH_W{1'b0}};
+        for (si = 0; si < N; si = si + 1)
+            if (c_sel[si]) c_sel_idx = si[CH_W-1:0];
+    end
     reg [ADDR_WIDTH-1:0] c_src, c_dst;
     reg [LEN_WIDTH-1:0]  c_len;
     reg                  c_sk, c_dk, c_eop;
@@ -324,12 +344,12 @@ module dma_frontend #(
         c_dk  = 1'b0;
         c_eop = 1'b0;
         for (ci = 0; ci < N; ci = ci + 1) begin
-            c_src = c_src | (cmd_src_v[ci*ADDR_WIDTH +: ADDR_WIDTH] & {ADDR_WIDTH{c_grant[ci]}});
-            c_dst = c_dst | (cmd_dst_v[ci*ADDR_WIDTH +: ADDR_WIDTH] & {ADDR_WIDTH{c_grant[ci]}});
-            c_len = c_len | (cmd_len_v[ci*LEN_WIDTH +: LEN_WIDTH] & {LEN_WIDTH{c_grant[ci]}});
-            c_sk  = c_sk  | (cmd_sk_v[ci]  & c_grant[ci]);
-            c_dk  = c_dk  | (cmd_dk_v[ci]  & c_grant[ci]);
-            c_eop = c_eop | (cmd_eop_v[ci] & c_grant[ci]);
+            c_src = c_src | (cmd_src_v[ci*ADDR_WIDTH +: ADDR_WIDTH] & {ADDR_WIDTH{c_sel[ci]}});
+            c_dst = c_dst | (cmd_dst_v[ci*ADDR_WIDTH +: ADDR_WIDTH] & {ADDR_WIDTH{c_sel[ci]}});
+            c_len = c_len | (cmd_len_v[ci*LEN_WIDTH +: LEN_WIDTH] & {LEN_WIDTH{c_sel[ci]}});
+            c_sk  = c_sk  | (cmd_sk_v[ci]  & c_sel[ci]);
+            c_dk  = c_dk  | (cmd_dk_v[ci]  & c_sel[ci]);
+            c_eop = c_eop | (cmd_eop_v[ci] & c_sel[ci]);
         end
     end
     reg [ADDR_WIDTH-1:0] o_src, o_dst;
@@ -339,16 +359,18 @@ module dma_frontend #(
     always @(posedge clk) begin
         if (rst)
             c_out_valid <= 1'b0;
-        else if (c_out_free)
-            c_out_valid <= c_any;
-        if (c_out_free && c_any) begin
+        else if (c_issue)
+            c_out_valid <= 1'b1;
+        else if (dp_cmd_ready)
+            c_out_valid <= 1'b0;
+        if (c_issue) begin
             o_src <= c_src;
             o_dst <= c_dst;
             o_len <= c_len;
             o_sk  <= c_sk;
             o_dk  <= c_dk;
             o_eop <= c_eop;
-            o_tag <= c_idx;
+            o_tag <= c_sel_idx;
         end
     end
     assign dp_cmd_valid    = c_out_valid;
