@@ -320,14 +320,6 @@ module dma_regs #(
         end
     endgenerate
 
-    // OR of the channels' read words (at most one is selected)
-    reg [31:0] ch_rdata;
-    integer k;
-    always @(*) begin
-        ch_rdata = 32'd0;
-        for (k = 0; k < NUM_CHANNELS; k = k + 1)
-            ch_rdata = ch_rdata | ch_rword[k*32 +: 32];
-    end
 
     assign irq        = irq_q;
     assign irq_global = gie && |irq_q;
@@ -364,7 +356,20 @@ module dma_regs #(
     end
 
     // ------------------------------------------------------------------ read handshakes
-    assign s_axil_arready = !ar_full && !r_valid;
+    // reads take two register stages: the selected word of each channel (and
+    // of the global registers) first, then their OR (the read multiplexer
+    // split in two for Fmax)
+    reg                          rd2_full, rd2_hit;
+    reg [31:0]                   rd2_glob;
+    reg [NUM_CHANNELS*32-1:0]    rd2_ch;
+    reg [31:0]                   rd2_chor;
+    integer k2;
+    always @(*) begin
+        rd2_chor = 32'd0;
+        for (k2 = 0; k2 < NUM_CHANNELS; k2 = k2 + 1)
+            rd2_chor = rd2_chor | rd2_ch[k2*32 +: 32];
+    end
+    assign s_axil_arready = !ar_full && !rd2_full && !r_valid;
     assign s_axil_rvalid  = r_valid;
     assign s_axil_rdata   = r_data;
     assign s_axil_rresp   = r_resp;
@@ -373,6 +378,10 @@ module dma_regs #(
         if (rst) begin
             ar_full <= 1'b0;
             ar_addr <= {AXIL_ADDR_WIDTH{1'b0}};
+            rd2_full <= 1'b0;
+            rd2_hit  <= 1'b0;
+            rd2_glob <= 32'd0;
+            rd2_ch   <= {(NUM_CHANNELS*32){1'b0}};
             r_valid <= 1'b0;
             r_data  <= 32'd0;
             r_resp  <= RESP_OKAY;
@@ -382,10 +391,17 @@ module dma_regs #(
                 ar_addr <= s_axil_araddr;
             end
             if (ar_full) begin
-                ar_full <= 1'b0;
-                r_valid <= 1'b1;
-                r_data  <= rd_hit ? (glob_rword | ch_rdata) : 32'd0;
-                r_resp  <= rd_hit ? RESP_OKAY : RESP_SLVERR;
+                ar_full  <= 1'b0;
+                rd2_full <= 1'b1;
+                rd2_hit  <= rd_hit;
+                rd2_glob <= glob_rword;
+                rd2_ch   <= ch_rword;
+            end
+            if (rd2_full) begin
+                rd2_full <= 1'b0;
+                r_valid  <= 1'b1;
+                r_data   <= rd2_hit ? (rd2_glob | rd2_chor) : 32'd0;
+                r_resp   <= rd2_hit ? RESP_OKAY : RESP_SLVERR;
             end else if (r_valid && s_axil_rready) begin
                 r_valid <= 1'b0;
             end
