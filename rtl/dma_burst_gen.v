@@ -35,6 +35,7 @@ module dma_burst_gen #(
     input  wire [ADDR_WIDTH-1:0]  xfer_addr,
     input  wire [LEN_WIDTH-1:0]   xfer_len,      // bytes, >= 1
     input  wire [USER_WIDTH-1:0]  xfer_user,
+    input  wire                   xfer_skip,     // pop this transfer without any burst
     // run-time burst cap (1..MAX_BURST_LEN)
     input  wire [8:0]             cap_beats,
     // a burst may be offered (checked before bst_valid rises)
@@ -127,7 +128,7 @@ module dma_burst_gen #(
             default: ;
             endcase
             if (take)
-                state <= CALC;
+                state <= xfer_skip ? IDLE : CALC;
         end
     end
 

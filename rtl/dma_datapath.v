@@ -159,23 +159,26 @@ module dma_datapath #(
     wire [LEN_WIDTH-1:0]  rd_xfer_len;
     wire [TAG_WIDTH-1:0]  rd_xfer_tag;
     wire                  rd_xfer_pop;
-    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + TAG_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_rd (
+    // (a bad command enters the queues too, marked, and is dropped at their
+    // heads: the queues' write enables do not wait for the length check)
+    wire                  rd_xfer_bad;
+    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + TAG_WIDTH + 1), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_rd (
         .clk(clk), .rst(rst),
-        .wr_en(cmd_fire && !cmd_bad && !cmd_src_kind), .din({cmd_src_addr, cmd_len, cmd_tag}), .full(q_rd_full),
-        .rd_en(rd_xfer_pop), .dout({rd_xfer_addr, rd_xfer_len, rd_xfer_tag}), .empty(q_rd_empty)
+        .wr_en(cmd_fire && !cmd_src_kind), .din({cmd_src_addr, cmd_len, cmd_tag, cmd_bad}), .full(q_rd_full),
+        .rd_en(rd_xfer_pop), .dout({rd_xfer_addr, rd_xfer_len, rd_xfer_tag, rd_xfer_bad}), .empty(q_rd_empty)
     );
 
     // realigner: {so, do, len, src kind, dst kind, eop}
     wire                  q_aln_empty;
     wire [OFF_W-1:0]      aln_so, aln_do;
     wire [LEN_WIDTH-1:0]  aln_len;
-    wire                  aln_src_stream, aln_dst_stream, aln_eop, aln_pop;
-    dma_fifo #(.WIDTH(2*OFF_W + LEN_WIDTH + 3), .DEPTH_LOG2(CMD_DEPTH_LOG2), .OUT_REG(1)) q_aln (
+    wire                  aln_src_stream, aln_dst_stream, aln_eop, aln_pop, aln_bad;
+    dma_fifo #(.WIDTH(2*OFF_W + LEN_WIDTH + 4), .DEPTH_LOG2(CMD_DEPTH_LOG2), .OUT_REG(1)) q_aln (
         .clk(clk), .rst(rst),
-        .wr_en(cmd_fire && !cmd_bad),
-        .din({cmd_src_addr[OFF_W-1:0], cmd_dst_addr[OFF_W-1:0], cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop}),
+        .wr_en(cmd_fire),
+        .din({cmd_src_addr[OFF_W-1:0], cmd_dst_addr[OFF_W-1:0], cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop, cmd_bad}),
         .full(q_aln_full),
-        .rd_en(aln_pop), .dout({aln_so, aln_do, aln_len, aln_src_stream, aln_dst_stream, aln_eop}),
+        .rd_en(aln_pop), .dout({aln_so, aln_do, aln_len, aln_src_stream, aln_dst_stream, aln_eop, aln_bad}),
         .empty(q_aln_empty)
     );
 
@@ -185,12 +188,12 @@ module dma_datapath #(
     wire [LEN_WIDTH-1:0]  wr_xfer_len;
     wire                  wr_xfer_src_stream;
     wire [TAG_WIDTH-1:0]  wr_xfer_tag;
-    wire                  wr_xfer_pop;
-    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + 1 + TAG_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_wr (
+    wire                  wr_xfer_pop, wr_xfer_bad;
+    dma_fifo #(.WIDTH(ADDR_WIDTH + LEN_WIDTH + 2 + TAG_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) q_wr (
         .clk(clk), .rst(rst),
-        .wr_en(cmd_fire && !cmd_bad && !cmd_dst_kind), .din({cmd_dst_addr, cmd_len, cmd_src_kind, cmd_tag}),
+        .wr_en(cmd_fire && !cmd_dst_kind), .din({cmd_dst_addr, cmd_len, cmd_src_kind, cmd_tag, cmd_bad}),
         .full(q_wr_full),
-        .rd_en(wr_xfer_pop), .dout({wr_xfer_addr, wr_xfer_len, wr_xfer_src_stream, wr_xfer_tag}),
+        .rd_en(wr_xfer_pop), .dout({wr_xfer_addr, wr_xfer_len, wr_xfer_src_stream, wr_xfer_tag, wr_xfer_bad}),
         .empty(q_wr_empty)
     );
 
@@ -224,7 +227,7 @@ module dma_datapath #(
                     .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH), .TAKE_AT_LAST(1)) ar_gen (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_rd_empty), .xfer_ready(ar_xfer_ready),
-        .xfer_addr(rd_xfer_addr), .xfer_len(rd_xfer_len), .xfer_user(rd_xfer_tag),
+        .xfer_addr(rd_xfer_addr), .xfer_len(rd_xfer_len), .xfer_user(rd_xfer_tag), .xfer_skip(rd_xfer_bad),
         .cap_beats(MAX_BURST_LEN[8:0]),
         .emit_ok(rd_inflight < RD_OUTSTANDING[RD_OUT_W-1:0]),
         .trunc_en(1'b0), .trunc_beats({CNT_W{1'b0}}),
@@ -344,7 +347,7 @@ module dma_datapath #(
         .clk(clk), .rst(rst),
         .xfer_valid(!q_aln_empty), .xfer_pop(aln_pop),
         .xfer_so(aln_so), .xfer_do(aln_do), .xfer_len(aln_len), .xfer_src_stream(aln_src_stream),
-        .xfer_user({aln_src_stream, aln_dst_stream, aln_eop}),
+        .xfer_user({aln_src_stream, aln_dst_stream, aln_eop}), .xfer_skip(aln_bad),
         .in_stream(realign_stream), .dst_stream(realign_dst_stream),
         .in_valid(realign_stream ? sv_valid : r_valid),
         .in_ready(in_ready),
@@ -475,6 +478,7 @@ module dma_datapath #(
         .clk(clk), .rst(rst),
         .xfer_valid(!q_wr_empty), .xfer_ready(aw_xfer_ready),
         .xfer_addr(wr_xfer_addr), .xfer_len(wr_xfer_len), .xfer_user({wr_xfer_src_stream, wr_xfer_tag}),
+        .xfer_skip(wr_xfer_bad),
         .cap_beats(aw_s2mm ? S2MM_BURST[8:0] : MAX_BURST_LEN[8:0]),
         .emit_ok(1'b1),
         .trunc_en(aw_trunc), .trunc_beats(s2end_beats),

@@ -50,6 +50,7 @@ module dma_realign #(
     input  wire [LEN_WIDTH-1:0]    xfer_len,         // bytes, >= 1
     input  wire                    xfer_src_stream,
     input  wire [USER_WIDTH-1:0]   xfer_user,        // carried to the output beats
+    input  wire                    xfer_skip,        // pop this transfer and drop it
     // source beats
     output wire                    in_stream,        // 1: the working transfer reads the stream
     output wire                    dst_stream,       // xfer_user[DST_BIT] of the working transfer
@@ -204,7 +205,7 @@ module dma_realign #(
         if (rst) begin
             pf_v <= 1'b0;
         end else if (xfer_pop) begin
-            pf_v <= 1'b1;
+            pf_v <= !xfer_skip;
         end else if (load) begin
             pf_v <= 1'b0;
         end

@@ -8,7 +8,7 @@ bst_last marks the final one and bst_user is the transfer's. The AXI rules of an
 address channel are checked too: bst_valid never drops and the payload never
 changes before bst_ready (emit_ok and bst_ready are randomly withheld). With
 trunc_en, transfers are cut short while a burst is offered (the write side of a
-stream that ended early).
+stream that ended early); transfers marked xfer_skip are popped without a burst.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ async def run(dut, n_xfers: int, trunc: bool):
     mbl = int(dut.MAX_BURST_LEN.value)
     Clock(dut.clk, 10, unit="ns").start()
     dut.rst.value = 1
-    for sig in (dut.xfer_valid, dut.trunc_en, dut.bst_ready, dut.emit_ok):
+    for sig in (dut.xfer_valid, dut.xfer_skip, dut.trunc_en, dut.bst_ready, dut.emit_ok):
         sig.value = 0
     dut.cap_beats.value = mbl
     dut.trunc_beats.value = 0
@@ -59,7 +59,7 @@ async def run(dut, n_xfers: int, trunc: bool):
             addr = ((rng.randrange(1 << (aw - 13)) << 12) | 0xFFF) - rng.randrange(64)
         else:
             addr = rng.randrange((1 << aw) - 80000)
-        xfers.append((addr, length, i & 0xFF))
+        xfers.append((addr, length, i & 0xFF, rng.random() < 0.1))   # 10%: dropped (xfer_skip)
     pending = list(xfers)
     got = {i: [] for i in range(n_xfers)}       # transfer -> bursts (beat address, beats, last, user)
     totals = {}                                  # transfer -> its beats after a cut
@@ -74,8 +74,9 @@ async def run(dut, n_xfers: int, trunc: bool):
         # drive this cycle's inputs
         dut.xfer_valid.value = int(bool(pending))
         if pending:
-            a, ln, u = pending[0]
+            a, ln, u, sk = pending[0]
             dut.xfer_addr.value, dut.xfer_len.value, dut.xfer_user.value = a, ln, u
+            dut.xfer_skip.value = int(sk)
         dut.emit_ok.value = int(rng.random() < 0.8)
         if cut_next is not None:
             dut.trunc_en.value = 1
@@ -109,19 +110,24 @@ async def run(dut, n_xfers: int, trunc: bool):
             offered = None
         elif valid and trunc and current not in totals and rng.random() < 0.05:
             issued = sum(b for _, b, _, _ in got[current])
-            addr, length, _ = xfers[current]
+            addr, length, _, _ = xfers[current]
             full = -(-(addr % nbytes + length) // nbytes)
             if full - issued >= 1:
                 cut_next = issued + rng.randint(1, full - issued)
         if take:
             assert pending, "popped an empty queue"
-            pending.pop(0)
+            _, _, _, skipped = pending.pop(0)
             current += 1
+            if skipped:
+                done += 1
         await RisingEdge(dut.clk)
 
     # check every transfer's bursts
-    for i, (addr, length, user) in enumerate(xfers):
+    for i, (addr, length, user, skipped) in enumerate(xfers):
         bursts = [(a, b, l, u) for a, b, l, u in got[i]]
+        if skipped:
+            assert not bursts, f"transfer {i} was to be dropped, has {len(bursts)} bursts"
+            continue
         first = addr // nbytes
         full = -(-(addr % nbytes + length) // nbytes)
         total = totals.get(i, full)
