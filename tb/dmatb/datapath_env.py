@@ -152,13 +152,18 @@ class DatapathEnv:
                 self._status_event.set()
 
     async def wait_statuses(self, count: int, timeout_cycles: int = 200_000):
-        """Wait until `count` statuses have arrived in total; fail on a hang."""
+        """Wait until `count` statuses have arrived in total; fail on a hang: no new
+        status for `timeout_cycles` cycles (a long random mix under back-pressure
+        may take longer than that in all, a hang never makes progress)."""
         start = self.cycle
+        seen = len(self.statuses)
         while len(self.statuses) < count:
             self._status_event.clear()
             await RisingEdge(self.dut.clk)
+            if len(self.statuses) != seen:
+                seen, start = len(self.statuses), self.cycle
             assert self.cycle - start < timeout_cycles, (
-                f"hang: {len(self.statuses)}/{count} statuses after {timeout_cycles} cycles")
+                f"hang: {len(self.statuses)}/{count} statuses, none for {timeout_cycles} cycles")
         return self.statuses[:count]
 
     def finish(self):
