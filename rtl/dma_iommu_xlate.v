@@ -186,9 +186,17 @@ module dma_iommu_xlate #(
     // waits for an earlier fault of its direction to be answered (r_block, w_block;
     // the answer may need the other direction to move: the engine may hold RREADY
     // low until its writes drain)
+    //
+    // A request is only taken when its direction's output stage (master register
+    // + one skid register) is sure to have room for it once it is decided (r_room,
+    // w_room: at most two requests per direction between Q and the master port),
+    // so a decided request never waits for the master's AxREADY: a read the memory
+    // cannot take yet (its R channel blocked until the engine's writes drain)
+    // never holds the pipeline in front of a write.
     wire p_rd, p_wr;
-    wire r_ok = !r_block && !p_rd;
-    wire w_ok = !w_block && !p_wr && (w_cnt != WQ_DEPTH[2:0]);
+    reg  r_room, w_room;            // fewer than two requests of the direction are held
+    wire r_ok = !r_block && !p_rd && r_room;
+    wire w_ok = !w_block && !p_wr && w_room && (w_cnt != WQ_DEPTH[2:0]);
     wire r_cand = s_axi_arvalid && r_ok;
     wire w_cand = s_axi_awvalid && w_ok;
     assign s_axi_arready = !q_valid && !hold && !sel_w && r_ok;
@@ -322,12 +330,11 @@ module dma_iommu_xlate #(
     wire need_dc  = l_need_dc && !walk_fault;
     wire need_ptw = l_need_ptw && !walk_fault;
 
-    wire ar_slot = !m_axi_arvalid || m_axi_arready;
-    wire aw_slot = !m_axi_awvalid || m_axi_awready;
     wire flt_free = !flt_valid;
     wire dec   = p_valid && !p_sel && idle;
     wire p_blk = p_w ? w_block : r_block;
-    wire do_pass  = dec && !p_blk && (l_direct || pass_tlb) && !walk_fault && (p_w ? aw_slot : ar_slot);
+    // no AxREADY term: the output stage has room (r_room / w_room when it was taken)
+    wire do_pass  = dec && !p_blk && (l_direct || pass_tlb) && !walk_fault;
     wire do_fault = dec && !p_blk && fault_now && flt_free;
     wire take     = do_pass || do_fault;
     wire q_to_p   = q_valid && (!p_valid || take) && !f_pend;
@@ -397,33 +404,73 @@ module dma_iommu_xlate #(
         end
     end
 
+    // ============================================ output stages (AR, AW)
+    // Each direction: the master port's registers and one skid register behind
+    // them (older first). r_held / w_held count the requests of the direction taken
+    // from the slave port and not yet handed to the master (or answered as a fault);
+    // Q takes one only while fewer than two are held, so the pair always has room
+    // for the request being decided.
+    localparam RQ_W = ID_WIDTH + ADDR_WIDTH + 21;     // {id, addr, len, size, burst, lock, cache, prot}
+    wire [RQ_W-1:0] p_req = {p_id, pa, p_len, p_size, p_burst, p_lock, p_cache, p_prot};
+    reg             ars_valid, aws_valid;
+    reg  [RQ_W-1:0] ars_req, aws_req;
+    reg  [1:0]      r_held, w_held;
+    wire ar_push = do_pass && !p_w;
+    wire aw_push = do_pass && p_w;
+    wire ar_hs   = m_axi_arvalid && m_axi_arready;
+    wire aw_hs   = m_axi_awvalid && m_axi_awready;
+    wire ar_free = !m_axi_arvalid || m_axi_arready;   // the master register is (being) emptied
+    wire aw_free = !m_axi_awvalid || m_axi_awready;
+    wire [1:0] r_held_n = r_held + {1'b0, q_take_r} - {1'b0, ar_hs} - {1'b0, do_fault && !p_w};
+    wire [1:0] w_held_n = w_held + {1'b0, q_take_w} - {1'b0, aw_hs} - {1'b0, do_fault && p_w};
+
     always @(posedge clk) begin
         if (rst) begin
             m_axi_arvalid <= 1'b0;
             m_axi_awvalid <= 1'b0;
-            m_axi_arid <= {ID_WIDTH{1'b0}}; m_axi_araddr <= {ADDR_WIDTH{1'b0}}; m_axi_arlen <= 8'd0;
-            m_axi_arsize <= 3'd0; m_axi_arburst <= 2'd0; m_axi_arlock <= 1'b0;
-            m_axi_arcache <= 4'd0; m_axi_arprot <= 3'd0;
-            m_axi_awid <= {ID_WIDTH{1'b0}}; m_axi_awaddr <= {ADDR_WIDTH{1'b0}}; m_axi_awlen <= 8'd0;
-            m_axi_awsize <= 3'd0; m_axi_awburst <= 2'd0; m_axi_awlock <= 1'b0;
-            m_axi_awcache <= 4'd0; m_axi_awprot <= 3'd0;
+            {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst,
+             m_axi_arlock, m_axi_arcache, m_axi_arprot} <= {RQ_W{1'b0}};
+            {m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
+             m_axi_awlock, m_axi_awcache, m_axi_awprot} <= {RQ_W{1'b0}};
+            ars_valid <= 1'b0; ars_req <= {RQ_W{1'b0}};
+            aws_valid <= 1'b0; aws_req <= {RQ_W{1'b0}};
+            r_held <= 2'd0; w_held <= 2'd0;
+            r_room <= 1'b1; w_room <= 1'b1;
         end else begin
-            if (do_pass && !p_w) begin
-                m_axi_arvalid <= 1'b1;
-                m_axi_arid <= p_id; m_axi_araddr <= pa; m_axi_arlen <= p_len;
-                m_axi_arsize <= p_size; m_axi_arburst <= p_burst;
-                m_axi_arlock <= p_lock; m_axi_arcache <= p_cache; m_axi_arprot <= p_prot;
-            end else if (m_axi_arready) begin
-                m_axi_arvalid <= 1'b0;
+            r_held <= r_held_n;
+            w_held <= w_held_n;
+            r_room <= (r_held_n != 2'd2);
+            w_room <= (w_held_n != 2'd2);
+            // AR: the master register takes the skid's request first, else P's
+            if (ar_free) begin
+                m_axi_arvalid <= ars_valid || ar_push;
+                if (ars_valid)
+                    {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst,
+                     m_axi_arlock, m_axi_arcache, m_axi_arprot} <= ars_req;
+                else if (ar_push)
+                    {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst,
+                     m_axi_arlock, m_axi_arcache, m_axi_arprot} <= p_req;
+                ars_valid <= ars_valid && ar_push;
+            end else if (ar_push) begin
+                ars_valid <= 1'b1;
             end
-            if (do_pass && p_w) begin
-                m_axi_awvalid <= 1'b1;
-                m_axi_awid <= p_id; m_axi_awaddr <= pa; m_axi_awlen <= p_len;
-                m_axi_awsize <= p_size; m_axi_awburst <= p_burst;
-                m_axi_awlock <= p_lock; m_axi_awcache <= p_cache; m_axi_awprot <= p_prot;
-            end else if (m_axi_awready) begin
-                m_axi_awvalid <= 1'b0;
+            if (ar_push && (ars_valid || !ar_free))
+                ars_req <= p_req;
+            // AW likewise
+            if (aw_free) begin
+                m_axi_awvalid <= aws_valid || aw_push;
+                if (aws_valid)
+                    {m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
+                     m_axi_awlock, m_axi_awcache, m_axi_awprot} <= aws_req;
+                else if (aw_push)
+                    {m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
+                     m_axi_awlock, m_axi_awcache, m_axi_awprot} <= p_req;
+                aws_valid <= aws_valid && aw_push;
+            end else if (aw_push) begin
+                aws_valid <= 1'b1;
             end
+            if (aw_push && (aws_valid || !aw_free))
+                aws_req <= p_req;
         end
     end
 
@@ -807,7 +854,7 @@ module dma_iommu_xlate #(
         busy_r    <= !rst && ((st != S_IDLE) || walk_fault || flt_valid || r_block || w_block
                               || q_valid || p_valid || q_take_r || q_take_w);
         drained_r <= rst || ((rd_out == 16'd0) && (wr_out == 16'd0) && !m_axi_arvalid && !m_axi_awvalid
-                             && !do_pass);
+                             && !ars_valid && !aws_valid && !do_pass);
     end
     assign busy    = busy_r;
     assign drained = drained_r;

@@ -323,6 +323,48 @@ async def memory_latency_as_configured_and_pipelined(dut):
 
 
 @cocotb.test()
+@cocotb.parametrize(depths=[(1, 1), (3, 2)])
+async def memory_acceptance_depths(dut, depths):
+    """max_outstanding_reads=N: with RREADY low, exactly N ARs are accepted and ARREADY
+    stays low until a burst's last R beat is taken; max_outstanding_writes=M: exactly M
+    AWs are accepted ahead of their W data, and reads go on while writes wait."""
+    from cocotb.triggers import with_timeout
+
+    n_rd, n_wr = depths
+    if True:
+        await setup(dut)
+        chk = AxiChecker(dut, "m_axi", dut.clk, dut.rst)
+        mem = AxiMemory(cocotbext().from_prefix(dut, "m_axi"), dut.clk, dut.rst, size=1 << 16,
+                        max_outstanding_reads=n_rd, max_outstanding_writes=n_wr)
+        mm = ManualMaster(dut)
+        dut.m_axi_rready.value = 0
+        await settle(dut)
+        ar = cocotb.start_soon(mm.reads([(k, 0x1000 + 64 * k, 4) for k in range(n_rd + 2)]))
+        await settle(dut, 30)
+        assert len(mm.ar_cycles) == n_rd, (n_rd, mm.ar_cycles)
+        # writes are independent of the blocked reads; AWs stop at the write depth
+        aw = cocotb.start_soon(mm._issue("aw", [dict(id=k, addr=0x2000 + 64 * k, len=0, size=3, burst=1)
+                                                 for k in range(n_wr + 2)], mm.aw_cycles))
+        await settle(dut, 30)
+        assert len(mm.aw_cycles) == n_wr, (n_wr, mm.aw_cycles)
+        await mm._issue("w", [dict(data=k, strb=0xFF, last=1) for k in range(n_wr + 2)], mm.w_cycles)
+        await with_timeout(aw, 1000, "ns")
+        await mm.wait_b(n_wr + 2)
+        assert len(mm.ar_cycles) == n_rd, "a write must not free read acceptance"
+        # one more AR per finished burst
+        dut.m_axi_rready.value = 1
+        await mm.wait_r(4)
+        dut.m_axi_rready.value = 0
+        await settle(dut, 10)
+        assert len(mm.ar_cycles) == n_rd + 1, mm.ar_cycles
+        dut.m_axi_rready.value = 1
+        await with_timeout(ar, 2000, "ns")
+        await mm.wait_r(4 * (n_rd + 2))
+        await settle(dut, 2)
+        chk.assert_idle()
+
+
+@cocotb.test()
 async def memory_and_checker_survive_reset_mid_burst(dut):
     await setup(dut)
     chk = AxiChecker(dut, "m_axi", dut.clk, dut.rst)

@@ -60,6 +60,44 @@ async def bare_mode_chains(dut):
 
 
 @cocotb.test()
+async def shallow_read_acceptance_no_deadlock(dut):
+    """The integrator's reproduction: a memory that takes only 3 read bursts at a time
+    (2 buffered + 1 returning data; it stops taking ARs while R is blocked) and
+    handles writes independently. Two channels each run a chain of 14 copies of 1 to
+    3000 bytes in Bare mode, then again in 1LVL (Bare first stage) under random
+    stalls; every descriptor completes (this hung after ~1200 cycles when a read
+    waiting for ARREADY held the IOMMU's request pipeline in front of a write)."""
+    from dmaengine import regs as R
+
+    b = await make_bench(dut, depths=(3, 16))
+    env = b.env
+    ctl = await iommu_for(b, mode=1)
+    done = {0: 0, 1: 0}
+
+    async def run_chains():
+        first = {}
+        for ch in (0, 1):
+            first[ch] = b.chain(ch, [b.copy_desc(b.rng.randint(1, 3000)) for _ in range(14)])[0]
+        for ch, a in first.items():
+            await env.start_channel(ch, a)
+        for ch in first:
+            done[ch] += 14
+            await env.wait_completed(ch, done[ch], timeout_cycles=60_000)
+        for ch in first:                             # stop at the end of the chain
+            await env.ch_write(ch, R.DMA_CH_CTRL, 0)
+            await env.wait_state(ch, R.DMA_STATE_IDLE)
+    await run_chains()
+    # 1LVL, each channel's device context with a Bare first stage, random stalls
+    for ch in (0, 1):
+        ctl.tables.set_dc(ch, root=None)
+    await ctl.set_mode(2)
+    env.mem.set_backpressure(seed=b.rng.randrange(1 << 30), aw=0.2, w=0.2, b=0.2, ar=0.3, r=0.3)
+    await run_chains()
+    assert await ctl.faults() == []
+    b.check()
+
+
+@cocotb.test()
 async def off_mode_blocks_everything(dut):
     """Off (reset state): the first descriptor fetch faults, the channel halts with a
     fetch error, a cause-256 record names the channel, and memory is untouched."""

@@ -21,11 +21,14 @@ from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiSt
 from dmaengine import regs as R
 from dmaengine.descriptor import DESC_SIZE, Descriptor, unpack_completion
 from dmatb.axi_checker import AxiChecker, AxiLiteChecker, AxiStreamChecker
-from dmatb.memory import AxiMemory
+from dmatb.memory import AxiMemory, random_depths
 
 
 class EngineEnv:
-    def __init__(self, dut, mem_size: int = 8 << 20, read_latency: int = 0, sg_read_latency: int = 0):
+    def __init__(self, dut, mem_size: int = 8 << 20, read_latency: int = 0, sg_read_latency: int = 0,
+                 depths: tuple[int, int] | None = None, sg_depths: tuple[int, int] | None = None):
+        """depths / sg_depths: (read, write) acceptance depths of the m_axi / m_axi_sg
+        memory models; random from the seed when None (random_depths)."""
         self.dut = dut
         self.regression_seed = int(os.environ.get("COCOTB_RANDOM_SEED", "0"))
         self.seed = cocotb.RANDOM_SEED
@@ -33,12 +36,19 @@ class EngineEnv:
         dut._log.info("random seed %d (replay the run with RANDOM_SEED=%d)", self.seed, self.regression_seed)
         self.bytes_per_beat = len(dut.m_axi_wdata) // 8
         self.num_channels = len(dut.irq)
+        depth_rng = random.Random(f"{self.seed}/depths")
+        self.depths = depths or random_depths(depth_rng)
+        self.sg_depths = sg_depths or random_depths(depth_rng)
         self.mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, size=mem_size,
-                             read_latency=read_latency)
+                             read_latency=read_latency, max_outstanding_reads=self.depths[0],
+                             max_outstanding_writes=self.depths[1])
         self.has_sg_port = hasattr(dut, "m_axi_sg_awvalid")
+        dut._log.info("memory acceptance depths (read, write): m_axi %s%s", self.depths,
+                      f", m_axi_sg {self.sg_depths}" if self.has_sg_port else "")
         if self.has_sg_port:
             self.sg_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_sg"), dut.clk, dut.rst, mem=self.mem.mem,
-                                    read_latency=sg_read_latency)
+                                    read_latency=sg_read_latency, max_outstanding_reads=self.sg_depths[0],
+                                    max_outstanding_writes=self.sg_depths[1])
         else:
             self.sg_mem = self.mem
         # dma_top: the IOMMU's table and queue accesses have a port of their own

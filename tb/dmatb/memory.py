@@ -10,13 +10,18 @@ Differences from a plain AxiRam:
 - memory is a bytearray of `size` bytes by default (or the `mem=` object you pass:
   a bytearray/mmap shared with the software under test); an access beyond `size`
   answers DECERR by default (`out_of_range="wrap"` gives AxiRam's modulo wrapping);
-- reads: several ARs are accepted while earlier bursts are still returning data
-  (up to `max_outstanding_reads`); each burst's data is pipelined behind the previous
-  one, so latency never serialises bursts. `read_latency=N` means the first R beat of
+- reads: several ARs are accepted while earlier bursts are still returning data;
+  `max_outstanding_reads=N` is the read-request acceptance depth: at most N read
+  bursts are accepted and not yet finished (the one returning data included), so with
+  N reached ARREADY stays low until a burst's last R beat is taken (a blocked R channel
+  blocks AR, as in many real slaves). Each burst's data is pipelined behind the
+  previous one, so latency never serialises bursts. `read_latency=N` means the first R beat of
   a burst is not presented before the N-th clock edge after its AR handshake (handshake
   edge to first R handshake edge >= N with RREADY high); values at or below the model's
   inherent latency (READ_INHERENT_LATENCY) add nothing;
-- writes: `write_latency=N` means BVALID is presented no earlier than the N-th clock edge
+- writes: `max_outstanding_writes=N` is the write-request acceptance depth: at most N
+  AWs accepted whose W burst has not been taken completely (the one taking W beats
+  included); `write_latency=N` means BVALID is presented no earlier than the N-th clock edge
   after the last W handshake (values at or below WRITE_INHERENT_LATENCY add nothing);
   B responses are queued so that write latency does not stall AW/W acceptance;
 - `set_backpressure(seed, aw=, w=, b=, ar=, r=)`: random pause cycles per channel,
@@ -39,7 +44,8 @@ from cocotbext.axi.axi_ram import AxiRamRead, AxiRamWrite
 from cocotbext.axi.constants import AxiBurstType, AxiResp
 from cocotbext.axi.memory import Memory
 
-__all__ = ["AxiMemory", "OKAY", "SLVERR", "DECERR", "random_pause", "set_stream_backpressure"]
+__all__ = ["AxiMemory", "OKAY", "SLVERR", "DECERR", "random_pause", "set_stream_backpressure",
+           "random_depths"]
 
 OKAY, SLVERR, DECERR = int(AxiResp.OKAY), int(AxiResp.SLVERR), int(AxiResp.DECERR)
 _KINDS = {"okay": OKAY, "slverr": SLVERR, "decerr": DECERR}
@@ -64,6 +70,19 @@ def set_stream_backpressure(obj, p: float, seed):
     else:
         obj.clear_pause_generator()
         obj.pause = False   # cocotbext-axi leaves the last generated value in force
+
+
+# Acceptance depths a system test draws from (1 = the slave takes one burst at a time).
+DEPTH_CHOICES = (1, 1, 2, 2, 3, 4, 8, 16)
+
+
+def random_depths(rng: random.Random) -> tuple[int, int]:
+    """(read, write) acceptance depths for one memory port of a system test.
+
+    AXI lets a slave stop taking ARs while its R channel is blocked (and AWs while
+    W is): a master must make progress on reads and writes independently whatever
+    the depths, so system tests run with random ones from 1 up."""
+    return rng.choice(DEPTH_CHOICES), rng.choice(DEPTH_CHOICES)
 
 
 def _worse(a: int, b: int) -> int:
@@ -104,8 +123,11 @@ class _MemWrite(AxiRamWrite):
         self._b_cr = None
         self._b_q = deque()
         self._b_event = Event()
+        self._aw_busy = False   # an AW is taking its W beats
         super().__init__(bus, clock, reset, reset_active_level, mem=mem)
-        self.aw_channel.queue_occupancy_limit = owner.max_outstanding_writes
+        # acceptance depth: AWs queued + the one in service <= max_outstanding_writes
+        ch = self.aw_channel
+        ch.full = lambda: ch.count() + int(self._aw_busy) >= owner.max_outstanding_writes
 
     def _handle_reset(self, state):
         super()._handle_reset(state)
@@ -114,6 +136,7 @@ class _MemWrite(AxiRamWrite):
                 self._b_cr.cancel()
                 self._b_cr = None
             self._b_q.clear()
+            self._aw_busy = False
         elif self._b_cr is None:
             self._b_cr = cocotb.start_soon(self._process_b())
 
@@ -132,6 +155,7 @@ class _MemWrite(AxiRamWrite):
         o = self.owner
         while True:
             aw = await self.aw_channel.recv()
+            self._aw_busy = True
             awid = int(getattr(aw, "awid", 0))
             addr = int(aw.awaddr)
             length = int(getattr(aw, "awlen", 0))
@@ -188,6 +212,8 @@ class _MemWrite(AxiRamWrite):
                     if burst == AxiBurstType.WRAP and cur_addr == upper_wrap:
                         cur_addr = lower_wrap
 
+            self._aw_busy = False
+            self.aw_channel.wake_event.set()     # room for the next AW
             b = self.b_channel._transaction_obj()
             b.bid = awid
             b.bresp = resp
@@ -205,6 +231,10 @@ class _MemRead(AxiRamRead):
         self._ar_event = Event()
         self._space_event = Event()
         super().__init__(bus, clock, reset, reset_active_level, mem=mem)
+        # acceptance depth: ARs queued in the channel + accepted bursts not finished
+        # <= max_outstanding_reads (ARREADY low while it is reached)
+        ch = self.ar_channel
+        ch.full = lambda: ch.count() + len(self._ar_q) >= owner.max_outstanding_reads
 
     def _handle_reset(self, state):
         super()._handle_reset(state)
@@ -284,6 +314,7 @@ class _MemRead(AxiRamRead):
 
             self._ar_q.popleft()
             self._space_event.set()
+            self.ar_channel.wake_event.set()     # ARREADY may rise again
 
 
 class AxiMemory(Memory):
@@ -295,8 +326,10 @@ class AxiMemory(Memory):
         size: bytes of memory (ignored when `mem` is given: len(mem) is used).
         mem: optional bytearray/mmap shared with the test or software model.
         read_latency, write_latency: minimum cycles, see module docstring.
-        max_outstanding_reads: ARs accepted ahead of the data being returned.
-        max_outstanding_writes: AWs buffered ahead of their W data.
+        max_outstanding_reads: read-request acceptance depth: read bursts accepted and
+            not finished (1 = one at a time: ARREADY low until its last R beat).
+        max_outstanding_writes: write-request acceptance depth: AWs accepted whose W
+            burst has not been taken completely.
         out_of_range: "decerr" (default) or "wrap" (AxiRam behaviour, address % size).
     """
 

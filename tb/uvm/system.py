@@ -39,7 +39,7 @@ from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiSt
 import busdma
 from dmaengine.driver import DmaEngineDriver
 from dmatb.axi_checker import AxiChecker, AxiLiteChecker, AxiStreamChecker
-from dmatb.memory import AxiMemory
+from dmatb.memory import AxiMemory, random_depths
 
 CLK_NS = 10
 GiB = 1 << 30
@@ -348,13 +348,23 @@ class SystemEnv:
         self.memory = self.platform.memory
         self.beat_bytes = len(dut.m_axi_wdata) // 8
         self.num_channels = len(dut.irq)
-        self.mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi"), clk, rst, mem=self.memory.mem)
+        # read/write acceptance depths of each memory port, random from 1 up (the
+        # engine must make progress whatever the slave takes ahead)
+        depth_rng = random.Random(f"{self.seed}/depths")
+        self.depths = {"m_axi": random_depths(depth_rng), "second": random_depths(depth_rng)}
+        dut._log.info("memory acceptance depths (read, write): %s", self.depths)
+
+        def memory(prefix, depths):
+            return AxiMemory(AxiBus.from_prefix(dut, prefix), clk, rst, mem=self.memory.mem,
+                             max_outstanding_reads=depths[0], max_outstanding_writes=depths[1])
+
+        self.mem = memory("m_axi", self.depths["m_axi"])
         if self.is_top:
             self.sg_mem = None
-            self.tw_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_tw"), clk, rst, mem=self.memory.mem)
+            self.tw_mem = memory("m_axi_tw", self.depths["second"])
             mems = (self.mem, self.tw_mem)
         else:
-            self.sg_mem = AxiMemory(AxiBus.from_prefix(dut, "m_axi_sg"), clk, rst, mem=self.memory.mem)
+            self.sg_mem = memory("m_axi_sg", self.depths["second"])
             self.tw_mem = None
             mems = (self.mem, self.sg_mem)
         for bfm in (mems[0].write_if, mems[0].read_if, mems[1].write_if, mems[1].read_if,
