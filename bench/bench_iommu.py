@@ -18,6 +18,7 @@ import cocotb
 from cocotb.triggers import RisingEdge
 
 from busdma import riscv_iommu as spec
+from busdma import riscv_iommu_regs as IR
 
 COPY = 64 * 1024
 SRC_IOVA, DST_IOVA, DESC_IOVA = 0x10_0000_0000, 0x20_0000_0000, 0x30_0000_0000
@@ -98,13 +99,13 @@ async def warm_vs_bare(dut):
     await ctl.set_mode(2)
     await ctl.command(*spec.iotinval_vma())
     await ctl.command(*spec.iodir_inval_ddt())
-    miss0 = await ctl.rd64(0x2C0)
+    miss0 = await ctl.rd64(IR.IOMMU_REG_CNT_MISS)
     cold = await timed_copy(env, DESC_IOVA)
-    walks_4k = await ctl.rd64(0x2C0) - miss0
+    walks_4k = await ctl.rd64(IR.IOMMU_REG_CNT_MISS) - miss0
     env.mem.write(DESC_PA + 0x20, bytes(8))
-    miss1 = await ctl.rd64(0x2C0)
+    miss1 = await ctl.rd64(IR.IOMMU_REG_CNT_MISS)
     warm = await timed_copy(env, DESC_IOVA)
-    warm_misses = await ctl.rd64(0x2C0) - miss1
+    warm_misses = await ctl.rd64(IR.IOMMU_REG_CNT_MISS) - miss1
     assert env.mem.read(DST_PA, COPY) == data
     assert await ctl.faults() == []
     record("iommu_64k_warm", COPY, warm, env.bytes_per_beat, bare_cycles=bare,
@@ -121,8 +122,8 @@ async def warm_vs_bare(dut):
     await ctl.command(*spec.iodir_inval_ddt())
     await ctl.command(*spec.iotinval_vma())
     env.mem.write(DST_PA, bytes(COPY))
-    miss2 = await ctl.rd64(0x2C0)
+    miss2 = await ctl.rd64(IR.IOMMU_REG_CNT_MISS)
     cycles_2m = await timed_copy(env, DESC_IOVA)
-    walks_2m = await ctl.rd64(0x2C0) - miss2
+    walks_2m = await ctl.rd64(IR.IOMMU_REG_CNT_MISS) - miss2
     assert env.mem.read(DST_PA, COPY) == data
     record("iommu_walks_2m", 0, cycles_2m, env.bytes_per_beat, walks=walks_2m)

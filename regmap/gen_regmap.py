@@ -9,6 +9,9 @@ Outputs (all deterministic, no timestamps):
     include/dma_regs.h       C header
     sw/dmaengine/regs.py     Python constants and helpers
     docs/registers.md        human-readable register reference
+and, from regmap/iommu_regmap.py (regmap/gen_iommu.py), the IOMMU page's
+rtl/dma_iommu_regs_defs.vh, include/dma_iommu_regs.h, sw/busdma/riscv_iommu_regs.py
+and the register table in docs/iommu.md.
 """
 from __future__ import annotations
 
@@ -380,12 +383,17 @@ def gen_md(m):
 # ----------------------------------------------------------------------------- main
 
 def outputs(m):
-    return {
+    sys.path.insert(0, str(HERE))
+    import gen_iommu
+
+    out = {
         ROOT / "rtl" / "dma_regs_defs.vh": gen_vh(m),
         ROOT / "include" / "dma_regs.h": gen_h(m),
         ROOT / "sw" / "dmaengine" / "regs.py": gen_py(m),
         ROOT / "docs" / "registers.md": gen_md(m),
     }
+    out.update(gen_iommu.outputs())
+    return out
 
 
 def main(argv=None):

@@ -60,9 +60,16 @@ module dma_iommu_regs #(
     // wire-signaled interrupt: ipsr.cip | ipsr.fip
     output wire        irq
 );
-    localparam [7:0] VERSION = 8'h10;
-    // Sv39, IGS = WSI, PAS
-    wire [63:0] capabilities = {26'd0, PAS[5:0], 2'b00, 2'b01, 18'd0, 1'b1, 1'b0, VERSION};
+    // offsets and fields: regmap/iommu_regmap.py (generated)
+    `include "dma_iommu_regs_defs.vh"
+    localparam [5:0] PAS_BITS = (PAS > IOMMU_PAS_MAX) ? IOMMU_PAS_MAX[5:0] : PAS[5:0];
+    // version, Sv39, IGS = WSI, PAS
+    localparam [63:0] CAPABILITIES =
+          ({56'd0, IOMMU_VERSION}                    << IOMMU_CAPABILITIES_VERSION_SHIFT)
+        | (64'd1                                      << IOMMU_CAPABILITIES_SV39_SHIFT)
+        | (64'd1                                      << IOMMU_CAPABILITIES_IGS_SHIFT)
+        | ({58'd0, PAS_BITS}                          << IOMMU_CAPABILITIES_PAS_SHIFT);
+    wire [63:0] capabilities = CAPABILITIES;
 
     reg cie, fie;
     reg cqmf, cmd_ill, fence_w_ip;
@@ -144,25 +151,25 @@ module dma_iommu_regs #(
             if (do_write) begin
                 aw_held <= 1'b0; w_held <= 1'b0; s_axil_bvalid <= 1'b1;
                 case ({aw_addr[11:2], 2'b00})
-                    12'h010: begin
+                    IOMMU_REG_DDTP: begin
                         // WARL: only Off, Bare and 1LVL are accepted
                         if (w_strb[0] && (wv[3:0] <= 4'd2)) ddtp_mode <= wv[3:0];
                         ddtp_ppn[21:0] <= m_ddtp_lo[31:10];
                     end
-                    12'h014: ddtp_ppn[43:22] <= m_ddtp_hi[21:0];
-                    12'h018: begin
+                    IOMMU_REG_DDTP_HI: ddtp_ppn[43:22] <= m_ddtp_hi[21:0];
+                    IOMMU_REG_CQB: begin
                         cqb_log2sz     <= m_cqb_lo[4:0];
                         cqb_ppn[21:0]  <= m_cqb_lo[31:10];
                     end
-                    12'h01C: cqb_ppn[43:22] <= m_cqb_hi[21:0];
-                    12'h024: cqt <= merge(cqt, w_data, w_strb);
-                    12'h028: begin
+                    IOMMU_REG_CQB_HI: cqb_ppn[43:22] <= m_cqb_hi[21:0];
+                    IOMMU_REG_CQT: cqt <= merge(cqt, w_data, w_strb);
+                    IOMMU_REG_FQB: begin
                         fqb_log2sz     <= m_fqb_lo[4:0];
                         fqb_ppn[21:0]  <= m_fqb_lo[31:10];
                     end
-                    12'h02C: fqb_ppn[43:22] <= m_fqb_hi[21:0];
-                    12'h030: fqh <= merge(fqh, w_data, w_strb);
-                    12'h048: begin
+                    IOMMU_REG_FQB_HI: fqb_ppn[43:22] <= m_fqb_hi[21:0];
+                    IOMMU_REG_FQH: fqh <= merge(fqh, w_data, w_strb);
+                    IOMMU_REG_CQCSR: begin
                         if (w_strb[0]) begin cqen <= w_data[0]; cie <= w_data[1]; end
                         if (w_strb[1]) begin
                             if (w_data[8])  cqmf       <= 1'b0;
@@ -174,7 +181,7 @@ module dma_iommu_regs #(
                             cqmf <= 1'b0; cmd_ill <= 1'b0; fence_w_ip <= 1'b0;
                         end
                     end
-                    12'h04C: begin
+                    IOMMU_REG_FQCSR: begin
                         if (w_strb[0]) begin fqen <= w_data[0]; fie <= w_data[1]; end
                         if (w_strb[1]) begin
                             if (w_data[8]) fqmf <= 1'b0;
@@ -184,11 +191,11 @@ module dma_iommu_regs #(
                             fqmf <= 1'b0; fqof <= 1'b0;
                         end
                     end
-                    12'h054: if (w_strb[0]) begin
+                    IOMMU_REG_IPSR: if (w_strb[0]) begin
                         if (w_data[0]) cip <= 1'b0;
                         if (w_data[1]) fip <= 1'b0;
                     end
-                    12'h2F8: icvec <= m_icvec[15:0];
+                    IOMMU_REG_ICVEC: icvec <= m_icvec[15:0];
                     default: ;
                 endcase
             end
@@ -210,31 +217,31 @@ module dma_iommu_regs #(
     reg [31:0] rd;
     always @* begin
         case ({s_axil_araddr[11:2], 2'b00})
-            12'h000: rd = capabilities[31:0];
-            12'h004: rd = capabilities[63:32];
-            12'h008: rd = 32'h0000_0002;          // fctl: WSI (the only interrupt method)
-            12'h010: rd = ddtp_lo;
-            12'h014: rd = ddtp_hi;
-            12'h018: rd = cqb_lo;
-            12'h01C: rd = cqb_hi;
-            12'h020: rd = cqh;
-            12'h024: rd = cqt;
-            12'h028: rd = fqb_lo;
-            12'h02C: rd = fqb_hi;
-            12'h030: rd = fqh;
-            12'h034: rd = fqt;
-            12'h048: rd = cqcsr;
-            12'h04C: rd = fqcsr;
-            12'h054: rd = ipsr;
-            12'h2B0: rd = cnt_translate[31:0];
-            12'h2B4: rd = cnt_translate[63:32];
-            12'h2B8: rd = cnt_hit[31:0];
-            12'h2BC: rd = cnt_hit[63:32];
-            12'h2C0: rd = cnt_miss[31:0];
-            12'h2C4: rd = cnt_miss[63:32];
-            12'h2C8: rd = cnt_walk[31:0];
-            12'h2CC: rd = cnt_walk[63:32];
-            12'h2F8: rd = {16'd0, icvec};
+            IOMMU_REG_CAPABILITIES:    rd = capabilities[31:0];
+            IOMMU_REG_CAPABILITIES_HI: rd = capabilities[63:32];
+            IOMMU_REG_FCTL:            rd = IOMMU_FCTL_WSI_MASK;    // WSI: the only interrupt method
+            IOMMU_REG_DDTP:            rd = ddtp_lo;
+            IOMMU_REG_DDTP_HI:         rd = ddtp_hi;
+            IOMMU_REG_CQB:             rd = cqb_lo;
+            IOMMU_REG_CQB_HI:          rd = cqb_hi;
+            IOMMU_REG_CQH:             rd = cqh;
+            IOMMU_REG_CQT:             rd = cqt;
+            IOMMU_REG_FQB:             rd = fqb_lo;
+            IOMMU_REG_FQB_HI:          rd = fqb_hi;
+            IOMMU_REG_FQH:             rd = fqh;
+            IOMMU_REG_FQT:             rd = fqt;
+            IOMMU_REG_CQCSR:           rd = cqcsr;
+            IOMMU_REG_FQCSR:           rd = fqcsr;
+            IOMMU_REG_IPSR:            rd = ipsr;
+            IOMMU_REG_CNT_TRANSLATE:    rd = cnt_translate[31:0];
+            IOMMU_REG_CNT_TRANSLATE_HI: rd = cnt_translate[63:32];
+            IOMMU_REG_CNT_HIT:          rd = cnt_hit[31:0];
+            IOMMU_REG_CNT_HIT_HI:       rd = cnt_hit[63:32];
+            IOMMU_REG_CNT_MISS:         rd = cnt_miss[31:0];
+            IOMMU_REG_CNT_MISS_HI:      rd = cnt_miss[63:32];
+            IOMMU_REG_CNT_WALK:         rd = cnt_walk[31:0];
+            IOMMU_REG_CNT_WALK_HI:      rd = cnt_walk[63:32];
+            IOMMU_REG_ICVEC:            rd = {16'd0, icvec};
             default: rd = 32'd0;
         endcase
     end

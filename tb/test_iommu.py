@@ -13,6 +13,7 @@ import random
 
 import cocotb
 import pytest
+from busdma import riscv_iommu_regs as IR
 from cocotb.clock import Clock
 from cocotb.triggers import RisingEdge
 
@@ -185,7 +186,8 @@ async def random_mappings(dut):
         assert cause is None and want == pa_base + off
         await expect_ok(env, did, iova + off, pa_base + off, env.rng.choice([8, 64, 300]))
     # every translated request either hit at once or needed exactly one walk
-    translated, hits, misses = await env.rd64(0x2B0), await env.rd64(0x2B8), await env.rd64(0x2C0)
+    translated, hits, misses = (await env.rd64(IR.IOMMU_REG_CNT_TRANSLATE), await env.rd64(IR.IOMMU_REG_CNT_HIT),
+                                 await env.rd64(IR.IOMMU_REG_CNT_MISS))
     assert translated == hits + misses and misses >= len(cases) and hits > 0, (translated, hits, misses)
     # an address nobody mapped, and a mapped IOVA seen from a device without it
     await expect_fault(env, 0, 0x7F_FFFF_0000, False, CAUSE_READ_PAGE)
@@ -309,11 +311,11 @@ async def invalidation_and_fences(dut):
     mapped = [(base_iova + i * 0x1000, env.alloc(4096)) for i in range(many)]
     for v, p in mapped:
         t.map(root, v, p)
-    misses0 = await env.rd64(0x2C0)
+    misses0 = await env.rd64(IR.IOMMU_REG_CNT_MISS)
     for _ in range(2):
         for v, p in mapped:
             await expect_ok(env, 0, v, p, 8)
-    assert await env.rd64(0x2C0) - misses0 >= many, "every page must miss at least once"
+    assert await env.rd64(IR.IOMMU_REG_CNT_MISS) - misses0 >= many, "every page must miss at least once"
     env.check()
 
 

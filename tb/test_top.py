@@ -11,6 +11,7 @@ import struct
 
 import cocotb
 import pytest
+from busdma import riscv_iommu_regs as IR
 
 from test_engine import Bench, make_bench
 
@@ -22,7 +23,7 @@ def test_top(data_width):
     run_cocotb("dma_top", "test_top", {"DATA_WIDTH": data_width})
 
 
-IOMMU_PAGE = 0x1000
+IOMMU_PAGE = IR.IOMMU_DMA_TOP_BASE
 TABLES = (0x780000, 0x7F0000)       # inside the 8 MiB test memory, above the data areas
 
 
@@ -188,7 +189,7 @@ async def translated_chains_and_forged_descriptor(dut):
     for ch in range(2):
         await env.wait_completed(ch, counts[ch], timeout_cycles=500_000)
     assert await ctl.faults() == []
-    hits = await ctl.rd64(0x2B8)
+    hits = await ctl.rd64(IR.IOMMU_REG_CNT_HIT)
     assert hits > 0
 
     # forged: channel 1 writes to an IOVA only channel 0 has mapped

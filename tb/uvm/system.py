@@ -37,13 +37,14 @@ from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiSt
     AxiStreamSink, AxiStreamSource
 
 import busdma
+from busdma import riscv_iommu_regs as IR
 from dmaengine.driver import DmaEngineDriver
 from dmatb.axi_checker import AxiChecker, AxiLiteChecker, AxiStreamChecker
 from dmatb.memory import AxiMemory, random_depths
 
 CLK_NS = 10
 GiB = 1 << 30
-IOMMU_BASE = 0x1000          # dma_top: the IOMMU's register page on the AXI4-Lite port
+IOMMU_BASE = IR.IOMMU_DMA_TOP_BASE   # dma_top: the IOMMU's register page on the AXI4-Lite port
 
 
 class BusError(OSError):
@@ -172,7 +173,8 @@ class IommuFaultQueue:
     platform's memory, fqb/fqcsr programmed through the same AsyncIommuHw queue.
     `records()` reads fqt, decodes the new records and advances fqh."""
 
-    REG_FQB, REG_FQH, REG_FQT, REG_FQCSR = 0x28, 0x30, 0x34, 0x4C
+    from busdma.riscv_iommu_regs import (IOMMU_REG_FQB as REG_FQB, IOMMU_REG_FQCSR as REG_FQCSR,
+                                         IOMMU_REG_FQH as REG_FQH, IOMMU_REG_FQT as REG_FQT)
 
     def __init__(self, platform, hw: AsyncIommuHw, log2_entries: int = 7):
         self.memory = platform.memory
@@ -184,7 +186,7 @@ class IommuFaultQueue:
         self.seen = []
         hw.write_reg(self.REG_FQB, (self.base >> 12) << 10 | (log2_entries - 1), 8)
         hw.write_reg(self.REG_FQH, 0, 4)
-        hw.write_reg(self.REG_FQCSR, 0x3, 4)      # fqen, fie
+        hw.write_reg(self.REG_FQCSR, IR.IOMMU_FQCSR_FQEN_MASK | IR.IOMMU_FQCSR_FIE_MASK, 4)
 
     async def records(self):
         from dmatb.iommu_tables import FaultRecord
@@ -470,8 +472,10 @@ class SystemEnv:
         """dma_top: the IOMMU's custom 64-bit counters (translations, IOTLB hits and
         misses, walk cycles)."""
         hw = self.iommu_hw
-        return {"translations": await hw.rd64(0x2B0), "iotlb_hits": await hw.rd64(0x2B8),
-                "iotlb_misses": await hw.rd64(0x2C0), "walk_cycles": await hw.rd64(0x2C8)}
+        return {"translations": await hw.rd64(IR.IOMMU_REG_CNT_TRANSLATE),
+                "iotlb_hits": await hw.rd64(IR.IOMMU_REG_CNT_HIT),
+                "iotlb_misses": await hw.rd64(IR.IOMMU_REG_CNT_MISS),
+                "walk_cycles": await hw.rd64(IR.IOMMU_REG_CNT_WALK)}
 
     def finish(self):
         for mon in self.monitors:
