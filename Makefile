@@ -11,7 +11,7 @@ PYTHON    ?= python3
 VENV      := .venv
 VPY       := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-RTL       := $(wildcard rtl/*.v)
+RTL       := $(sort $(shell find rtl -name '*.v'))
 RTL_TOPS  := $(basename $(notdir $(RTL)))
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -39,7 +39,7 @@ test: check-tools lint $(STAMP)
 lint:
 	@command -v verilator >/dev/null 2>&1 || { echo "error: verilator not found; install it: sudo apt-get install verilator"; exit 1; }
 	@set -e; for top in $(RTL_TOPS); do \
-	  verilator --lint-only -Wall -Irtl $(RTL) --top-module $$top; \
+	  verilator --lint-only -Wall -Irtl -Irtl/include $(RTL) --top-module $$top; \
 	done; echo "lint: $(words $(RTL_TOPS)) modules, 0 warnings"
 
 BENCH_STAMP := $(VENV)/.installed-bench

@@ -3,7 +3,7 @@
 regmap/gen_regmap.py, which writes and checks every generated file.
 
 Outputs:
-    rtl/dma_iommu_regs_defs.vh        Verilog localparams (`include`d in dma_iommu_regs)
+    rtl/include/dma_iommu_regs_defs.vh  Verilog localparams (`include`d in dma_iommu_regs)
     include/dma_iommu_regs.h          C header
     sw/busdma/riscv_iommu_regs.py     Python constants (busdma's IOMMU platform, test benches)
     docs/iommu.md                     the register table, between the iommu-regs markers
@@ -92,7 +92,7 @@ def gen_vh(m):
     out = [
         f"// {BANNER}.",
         "// IOMMU register-page constants: `include this file inside a module body",
-        '// (`include "dma_iommu_regs_defs.vh" in dma_iommu_regs); the include directory is rtl/.',
+        '// (`include "dma_iommu_regs_defs.vh" in dma_iommu_regs); the include directory is rtl/include/.',
         "// A module uses only some of them: Verilator's UNUSEDPARAM is off for this file only.",
         "/* verilator lint_off UNUSEDPARAM */",
     ]
@@ -192,7 +192,7 @@ def outputs():
     m = load_map()
     validate(m)
     return {
-        ROOT / "rtl" / "dma_iommu_regs_defs.vh": gen_vh(m),
+        ROOT / "rtl" / "include" / "dma_iommu_regs_defs.vh": gen_vh(m),
         ROOT / "include" / "dma_iommu_regs.h": gen_h(m),
         ROOT / "sw" / "busdma" / "riscv_iommu_regs.py": gen_py(m),
         DOC: gen_doc(m, DOC.read_text()),

@@ -5,12 +5,12 @@
     python regmap/gen_regmap.py --check  exit 1 and list the generated files that differ
 
 Outputs (all deterministic, no timestamps):
-    rtl/dma_regs_defs.vh     Verilog localparams, `include`d inside a module body
+    rtl/include/dma_regs_defs.vh  Verilog localparams, `include`d inside a module body
     include/dma_regs.h       C header
     sw/dmaengine/regs.py     Python constants and helpers
     docs/registers.md        human-readable register reference
 and, from regmap/iommu_regmap.py (regmap/gen_iommu.py), the IOMMU page's
-rtl/dma_iommu_regs_defs.vh, include/dma_iommu_regs.h, sw/busdma/riscv_iommu_regs.py
+rtl/include/dma_iommu_regs_defs.vh, include/dma_iommu_regs.h, sw/busdma/riscv_iommu_regs.py
 and the register table in docs/iommu.md.
 """
 from __future__ import annotations
@@ -124,7 +124,7 @@ def gen_vh(m):
     out = [
         f"// {BANNER}.",
         "// Register-map constants for the DMA engine: `include this file inside a module body",
-        '// (e.g. `include "dma_regs_defs.vh" in dma_regs); the include directory is rtl/.',
+        '// (e.g. `include "dma_regs_defs.vh" in dma_regs); the include directory is rtl/include/.',
         "// Offsets are byte offsets within the 4 KiB engine page.",
         "//",
         "// A module that includes this file uses only some of the constants; the others would each",
@@ -387,7 +387,7 @@ def outputs(m):
     import gen_iommu
 
     out = {
-        ROOT / "rtl" / "dma_regs_defs.vh": gen_vh(m),
+        ROOT / "rtl" / "include" / "dma_regs_defs.vh": gen_vh(m),
         ROOT / "include" / "dma_regs.h": gen_h(m),
         ROOT / "sw" / "dmaengine" / "regs.py": gen_py(m),
         ROOT / "docs" / "registers.md": gen_md(m),

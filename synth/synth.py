@@ -71,12 +71,12 @@ def run(cmd: list[str], log: Path) -> float:
 
 
 def rtl_files() -> list[str]:
-    return sorted(rel(p) for p in (ROOT / "rtl").glob("*.v"))
+    return sorted(rel(p) for p in (ROOT / "rtl").rglob("*.v"))
 
 
 def read_cmd(block) -> str:
     chparams = " ".join(f"-chparam {k} {v}" for k, v in block.params.items())
-    return (f"read_verilog -Irtl {' '.join(rtl_files())}; "
+    return (f"read_verilog -Irtl -Irtl/include {' '.join(rtl_files())}; "
             f"hierarchy -check -top {block.top} {chparams}")
 
 

@@ -34,13 +34,13 @@ def test_generated_iommu_constants_match_map():
         assert getattr(IR, f"IOMMU_REG_{r['name']}") == r["offset"]
         assert IR.REGS[r["name"]] == (r["offset"], r["width"], r["access"])
     assert IR.IOMMU_REG_DDTP == 0x10 and IR.IOMMU_REG_CNT_HIT == 0x2B8      # the spec's / our layout
-    rtl = (ROOT / "rtl" / "dma_iommu_regs.v").read_text()
+    rtl = (ROOT / "rtl" / "iommu" / "dma_iommu_regs.v").read_text()
     assert '`include "dma_iommu_regs_defs.vh"' in rtl
     assert "12'h0" not in rtl and "12'h2" not in rtl, "dma_iommu_regs.v must use the generated offsets"
 
 
 def test_generated_files_say_so():
-    for rel in ("rtl/dma_regs_defs.vh", "rtl/dma_iommu_regs_defs.vh", "include/dma_regs.h",
+    for rel in ("rtl/include/dma_regs_defs.vh", "rtl/include/dma_iommu_regs_defs.vh", "include/dma_regs.h",
                 "include/dma_iommu_regs.h", "sw/dmaengine/regs.py", "sw/busdma/riscv_iommu_regs.py",
                 "docs/registers.md"):
         first = (ROOT / rel).read_text().splitlines()[0]

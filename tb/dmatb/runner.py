@@ -23,7 +23,7 @@ SIM_BUILD = ROOT / "sim_build"
 
 def rtl_sources() -> list[Path]:
     """Every RTL file; the simulator elaborates only what the top level uses."""
-    return sorted(RTL_DIR.glob("*.v"))
+    return sorted(RTL_DIR.rglob("*.v"))
 
 
 def default_sim() -> str:
@@ -86,7 +86,7 @@ def run_cocotb(
     runner.build(
         sources=sources or rtl_sources(),
         hdl_toplevel=toplevel,
-        includes=[RTL_DIR],  # `include "dma_regs_defs.vh" and other rtl/ headers
+        includes=[RTL_DIR, RTL_DIR / "include"],  # `include "dma_regs_defs.vh" (generated headers)
         parameters=parameters,
         build_dir=build_dir,
         build_args=build_args,
