@@ -19,6 +19,14 @@ module dma_fifo #(
     output wire [WIDTH-1:0]      dout,
     output wire                  empty
 );
+
+    // parameter checks: an unsupported value stops elaboration (dma_param_check.vh)
+    `include "dma_param_check.vh"
+    generate
+        if (WIDTH < 1 || DEPTH_LOG2 < 1) begin : g_check0
+            `DMA_PARAM_ERROR(dma_fifo__parameter_error__WIDTH_and_DEPTH_LOG2_must_be_at_least_1, "dma_fifo: WIDTH and DEPTH_LOG2 must be at least 1")
+        end
+    endgenerate
     localparam [DEPTH_LOG2:0] DEPTH = 1 << DEPTH_LOG2;
 
     // An entry is never read in the cycle it is written (it is not yet

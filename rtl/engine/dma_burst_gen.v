@@ -54,6 +54,14 @@ module dma_burst_gen #(
     output reg                    bst_last,      // last burst of the transfer
     output reg  [USER_WIDTH-1:0]  bst_user       // the user field of the transfer being split
 );
+
+    // parameter checks: an unsupported value stops elaboration (dma_param_check.vh)
+    `include "dma_param_check.vh"
+    generate
+        if (MAX_BURST_LEN < 1 || MAX_BURST_LEN > 256) begin : g_check0
+            `DMA_PARAM_ERROR(dma_burst_gen__parameter_error__MAX_BURST_LEN_must_be_1_to_256, "dma_burst_gen: MAX_BURST_LEN must be 1 to 256")
+        end
+    endgenerate
     localparam BA_W = ADDR_WIDTH - BYTES_LOG2;     // beat address width
     localparam PG_W = 12 - BYTES_LOG2;             // beat index inside a 4 KiB page
     localparam [8:0] MAX_BEATS = MAX_BURST_LEN;

@@ -134,6 +134,29 @@ module dma_engine #(
     output wire [NUM_CHANNELS-1:0]     irq,
     output wire                        irq_global
 );
+
+    // parameter checks: an unsupported value stops elaboration (dma_param_check.vh)
+    `include "dma_param_check.vh"
+    generate
+        if (NUM_CHANNELS < 1 || NUM_CHANNELS > 8) begin : g_check0
+            `DMA_PARAM_ERROR(dma_engine__parameter_error__NUM_CHANNELS_must_be_1_to_8, "dma_engine: NUM_CHANNELS must be 1 to 8")
+        end
+        if (DATA_WIDTH < 32 || DATA_WIDTH > 512 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0) begin : g_check1
+            `DMA_PARAM_ERROR(dma_engine__parameter_error__DATA_WIDTH_must_be_a_power_of_two_from_32_to_512, "dma_engine: DATA_WIDTH must be a power of two from 32 to 512")
+        end
+        if (MAX_BURST_LEN < 1 || MAX_BURST_LEN > 256) begin : g_check2
+            `DMA_PARAM_ERROR(dma_engine__parameter_error__MAX_BURST_LEN_must_be_1_to_256, "dma_engine: MAX_BURST_LEN must be 1 to 256")
+        end
+        if (LEN_WIDTH < 20 || LEN_WIDTH > 32) begin : g_check3
+            `DMA_PARAM_ERROR(dma_engine__parameter_error__LEN_WIDTH_must_be_20_to_32, "dma_engine: LEN_WIDTH must be 20 to 32")
+        end
+        if (AXIL_ADDR_WIDTH < 12) begin : g_check4
+            `DMA_PARAM_ERROR(dma_engine__parameter_error__AXIL_ADDR_WIDTH_must_be_at_least_12, "dma_engine: AXIL_ADDR_WIDTH must be at least 12")
+        end
+        if ((1 << SG_ID_WIDTH) < NUM_CHANNELS) begin : g_check5
+            `DMA_PARAM_ERROR(dma_engine__parameter_error__SG_ID_WIDTH_must_hold_a_channel_number, "dma_engine: SG_ID_WIDTH must hold a channel number")
+        end
+    endgenerate
     localparam N    = NUM_CHANNELS;
     localparam CH_W = (N <= 1) ? 1 : $clog2(N);
 

@@ -144,6 +144,20 @@ module dma_iommu #(
     output wire                          m_axi_tw_rready,
     output wire                    irq
 );
+
+    // parameter checks: an unsupported value stops elaboration (dma_param_check.vh)
+    `include "dma_param_check.vh"
+    generate
+        if (DATA_WIDTH < 64 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0) begin : g_check0
+            `DMA_PARAM_ERROR(dma_iommu__parameter_error__DATA_WIDTH_must_be_a_power_of_two_of_at_least_64, "dma_iommu: DATA_WIDTH must be a power of two of at least 64")
+        end
+        if (USER_WIDTH < 1 || USER_WIDTH > 7) begin : g_check1
+            `DMA_PARAM_ERROR(dma_iommu__parameter_error__USER_WIDTH_must_be_1_to_7, "dma_iommu: USER_WIDTH must be 1 to 7")
+        end
+        if (TLB_ENTRIES < 1) begin : g_check2
+            `DMA_PARAM_ERROR(dma_iommu__parameter_error__TLB_ENTRIES_must_be_at_least_1, "dma_iommu: TLB_ENTRIES must be at least 1")
+        end
+    endgenerate
     wire [3:0]  ddtp_mode;
     wire [43:0] ddtp_ppn, cqb_ppn, fqb_ppn;
     wire [4:0]  cqb_log2sz, fqb_log2sz;

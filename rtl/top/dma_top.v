@@ -121,6 +121,17 @@ module dma_top #(
     output wire                        irq_global,
     output wire                        irq_iommu
 );
+
+    // parameter checks: an unsupported value stops elaboration (dma_param_check.vh)
+    `include "dma_param_check.vh"
+    generate
+        if (DATA_WIDTH < 64 || DATA_WIDTH > 512 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0) begin : g_check0
+            `DMA_PARAM_ERROR(dma_top__parameter_error__DATA_WIDTH_must_be_a_power_of_two_from_64_to_512, "dma_top: DATA_WIDTH must be a power of two from 64 to 512")
+        end
+        if (TLB_ENTRIES < 1) begin : g_check1
+            `DMA_PARAM_ERROR(dma_top__parameter_error__TLB_ENTRIES_must_be_at_least_1, "dma_top: TLB_ENTRIES must be at least 1")
+        end
+    endgenerate
     localparam CH_W   = (NUM_CHANNELS <= 1) ? 1 : $clog2(NUM_CHANNELS);
     localparam USER_W = 4;             // device IDs 0..15 (channels)
 

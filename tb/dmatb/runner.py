@@ -79,7 +79,8 @@ def run_cocotb(
         if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
             os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "") + " CFG_CXXFLAGS_PCH_I=-include").strip()
         # Timing-free cycle model; these warnings are checked by `make lint` instead.
-        build_args += ["-Wno-fatal", "-Wno-lint", "-Wno-style"]
+        build_args += ["-Wno-fatal", "-Wno-lint", "-Wno-style",
+                       "-Werror-USERFATAL"]   # a failed parameter check (dma_param_check.vh) stops the build
         if waves:
             build_args += ["--trace-structs"]
     runner = get_runner(sim)
