@@ -5,7 +5,8 @@
 #   make bench   cycle-count benchmarks -> bench/results/*.json
 #   make soak    the long random regressions
 # Options: SIM=verilator (simulator for the RTL tests), WAVES=1 (waveforms),
-#          RANDOM_SEED=n (replay a random test), PYTEST_ARGS=... (extra pytest flags).
+#          RANDOM_SEED=n (replay a random test), PYTEST_ARGS=... (extra pytest flags),
+#          JOBS=n (parallel test workers, default: every core).
 
 PYTHON    ?= python3
 VENV      := .venv
@@ -33,8 +34,10 @@ check-tools:
 sim: check-tools $(STAMP)
 	@$(VPY) tb/sim_demo.py
 
+# parallel over JOBS pytest-xdist workers (default: every core); JOBS=1 runs serially
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: check-tools lint $(STAMP)
-	$(VPY) -m pytest tb sw/tests -m 'not soak' $(PYTEST_ARGS)
+	$(VPY) -m pytest tb sw/tests -m 'not soak' -n $(JOBS) --durations=15 $(PYTEST_ARGS)
 
 lint:
 	@command -v verilator >/dev/null 2>&1 || { echo "error: verilator not found; install it: sudo apt-get install verilator"; exit 1; }

