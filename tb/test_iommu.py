@@ -340,6 +340,7 @@ async def queues_and_interrupts(dut):
     # skip the bad command by re-enabling the queue (cqen 0 -> 1 restarts at 0)
     await env.wr32(0x48, 0x0)
     env.cq.tail = 0
+    await env.wr32(0x24, 0)       # cqt = cqh = 0: the queue starts empty (else it re-reads the bad one)
     await env.wr32(0x54, 0x3)
     await env.wr32(0x48, 0x3)
     assert await env.rd32(0x48) >> 10 & 1 == 0

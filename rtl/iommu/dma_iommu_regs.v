@@ -18,14 +18,14 @@ module dma_iommu_regs #(
     input  wire        s_axil_wvalid,
     output wire        s_axil_wready,
     output wire [1:0]  s_axil_bresp,
-    output reg         s_axil_bvalid,
+    output wire        s_axil_bvalid,
     input  wire        s_axil_bready,
     input  wire [11:0] s_axil_araddr,
     input  wire        s_axil_arvalid,
     output wire        s_axil_arready,
-    output reg  [31:0] s_axil_rdata,
+    output wire [31:0] s_axil_rdata,
     output wire [1:0]  s_axil_rresp,
-    output reg         s_axil_rvalid,
+    output wire        s_axil_rvalid,
     input  wire        s_axil_rready,
     // configuration
     output reg  [3:0]  ddtp_mode,
@@ -83,15 +83,29 @@ module dma_iommu_regs #(
     assign fq_stalled = fqmf || fqof;
     assign irq = cip || fip;
 
-    // ------------------------------------------------------------- write path
-    reg        aw_held, w_held;
-    reg [11:0] aw_addr;
-    reg [31:0] w_data;
-    reg [3:0]  w_strb;
-    assign s_axil_awready = !aw_held && !s_axil_bvalid;
-    assign s_axil_wready  = !w_held && !s_axil_bvalid;
-    assign s_axil_bresp   = 2'b00;
-    wire do_write = aw_held && w_held && !s_axil_bvalid;
+    // ------------------------------------------------------------- AXI4-Lite
+    // handshakes and responses (every access answers OKAY: unimplemented offsets
+    // read 0 and ignore writes, as the specification asks)
+    wire        do_write, rd_req;
+    wire [11:0] aw_addr, rd_addr;
+    wire [31:0] w_data, w_mask;
+    wire [3:0]  w_strb;
+    reg  [31:0] rd;
+    dma_axil_slave #(.ADDR_WIDTH(12), .RD_STAGES(0), .ERR_RESP(0)) axil (
+        .clk(clk), .rst(rst),
+        .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(3'd0), .s_axil_awvalid(s_axil_awvalid),
+        .s_axil_awready(s_axil_awready),
+        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
+        .s_axil_wready(s_axil_wready),
+        .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready),
+        .s_axil_araddr(s_axil_araddr), .s_axil_arprot(3'd0), .s_axil_arvalid(s_axil_arvalid),
+        .s_axil_arready(s_axil_arready),
+        .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),
+        .s_axil_rready(s_axil_rready),
+        .wr_req(do_write), .wr_addr(aw_addr), .wr_data(w_data), .wr_strb(w_strb), .wr_mask(w_mask),
+        .wr_err(1'b0),
+        .rd_req(rd_req), .rd_addr(rd_addr), .rd_data(rd), .rd_err(1'b0)
+    );
 
     function [31:0] merge;
         input [31:0] old, data;
@@ -121,13 +135,11 @@ module dma_iommu_regs #(
     wire [31:0] m_fqb_hi  = merge(fqb_hi, w_data, w_strb);
     wire [31:0] m_icvec   = merge({16'd0, icvec}, w_data, w_strb);
     // 32-bit accesses only (bits 1:0 ignored); reserved and read-only bits of a write
-    wire unused_w = ^{s_axil_araddr[1:0], aw_addr[1:0], wv[31:4], m_ddtp_lo[9:0], m_ddtp_hi[31:22],
+    wire unused_w = ^{rd_req, rd_addr[1:0], aw_addr[1:0], w_mask, wv[31:4], m_ddtp_lo[9:0], m_ddtp_hi[31:22],
                       m_cqb_lo[9:5], m_cqb_hi[31:22], m_fqb_lo[9:5], m_fqb_hi[31:22], m_icvec[31:16]};
 
     always @(posedge clk) begin
         if (rst) begin
-            aw_held <= 1'b0; w_held <= 1'b0; aw_addr <= 12'd0; w_data <= 32'd0; w_strb <= 4'd0;
-            s_axil_bvalid <= 1'b0;
             ddtp_mode <= 4'd0; ddtp_ppn <= 44'd0;      // Off after reset: everything blocked
             cqb_ppn <= 44'd0; cqb_log2sz <= 5'd0; cqt <= 32'd0;
             fqb_ppn <= 44'd0; fqb_log2sz <= 5'd0; fqh <= 32'd0;
@@ -136,10 +148,6 @@ module dma_iommu_regs #(
             cip <= 1'b0; fip <= 1'b0; icvec <= 16'd0;
             cnt_translate <= 64'd0; cnt_hit <= 64'd0; cnt_miss <= 64'd0; cnt_walk <= 64'd0; ev_r <= 4'd0;
         end else begin
-            if (s_axil_awvalid && s_axil_awready) begin aw_held <= 1'b1; aw_addr <= s_axil_awaddr; end
-            if (s_axil_wvalid && s_axil_wready) begin w_held <= 1'b1; w_data <= s_axil_wdata; w_strb <= s_axil_wstrb; end
-            if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
-
             // hardware events (a software write-1-to-clear in the same cycle loses)
             // (the events are registered first: counted a cycle late)
             ev_r          <= {ev_translate, ev_hit, ev_miss, ev_walk_cycle};
@@ -149,7 +157,6 @@ module dma_iommu_regs #(
             cnt_walk      <= cnt_walk + {63'd0, ev_r[0]};
 
             if (do_write) begin
-                aw_held <= 1'b0; w_held <= 1'b0; s_axil_bvalid <= 1'b1;
                 case ({aw_addr[11:2], 2'b00})
                     IOMMU_REG_DDTP: begin
                         // WARL: only Off, Bare and 1LVL are accepted
@@ -212,11 +219,8 @@ module dma_iommu_regs #(
     end
 
     // -------------------------------------------------------------- read path
-    assign s_axil_arready = !s_axil_rvalid;
-    assign s_axil_rresp   = 2'b00;
-    reg [31:0] rd;
     always @* begin
-        case ({s_axil_araddr[11:2], 2'b00})
+        case ({rd_addr[11:2], 2'b00})
             IOMMU_REG_CAPABILITIES:    rd = capabilities[31:0];
             IOMMU_REG_CAPABILITIES_HI: rd = capabilities[63:32];
             IOMMU_REG_FCTL:            rd = IOMMU_FCTL_WSI_MASK;    // WSI: the only interrupt method
@@ -244,16 +248,5 @@ module dma_iommu_regs #(
             IOMMU_REG_ICVEC:            rd = {16'd0, icvec};
             default: rd = 32'd0;
         endcase
-    end
-    always @(posedge clk) begin
-        if (rst) begin
-            s_axil_rvalid <= 1'b0;
-            s_axil_rdata  <= 32'd0;
-        end else if (s_axil_arvalid && s_axil_arready) begin
-            s_axil_rvalid <= 1'b1;
-            s_axil_rdata  <= rd;
-        end else if (s_axil_rready) begin
-            s_axil_rvalid <= 1'b0;
-        end
     end
 endmodule
