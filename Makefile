@@ -72,3 +72,12 @@ $(SYNTH_STAMP): pyproject.toml $(STAMP)
 	@touch $(SYNTH_STAMP)
 synth: $(SYNTH_STAMP)
 	@$(VPY) synth/synth.py
+
+# ---- REGS: the register map in SystemRDL / IP-XACT / HTML (regmap/gen_formats.py); see docs/regmap-formats.md
+#   make regs        regmap/out/openbusdma.rdl, dma_engine.ipxact.xml, dma_top.ipxact.xml (committed)
+#   make regs-html   also regmap/out/html/ (PeakRDL HTML reference, not committed; open index.html)
+.PHONY: regs regs-html
+regs: $(STAMP)
+	@$(VPY) regmap/gen_formats.py
+regs-html: $(STAMP)
+	@$(VPY) regmap/gen_formats.py --html
