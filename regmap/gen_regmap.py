@@ -11,7 +11,9 @@ Outputs (all deterministic, no timestamps):
     docs/registers.md        human-readable register reference
 and, from regmap/iommu_regmap.py (regmap/gen_iommu.py), the IOMMU page's
 rtl/include/dma_iommu_regs_defs.vh, include/dma_iommu_regs.h, sw/busdma/riscv_iommu_regs.py
-and the register table in docs/iommu.md.
+and the register table in docs/iommu.md; from regmap/desc_map.py (regmap/gen_desc.py)
+the descriptor format's include/dma_desc.h, rtl/include/dma_desc_defs.vh and
+sw/dmaengine/desc_defs.py.
 """
 from __future__ import annotations
 
@@ -97,6 +99,9 @@ def constants(m):
                 g.append(Const(n + "_WIDTH", f["msb"] - f["lsb"] + 1, "int"))
                 g.append(Const(n + "_MASK", mask_of(f), "w32"))
             groups.append((f"{pre}{r['name']} fields", g))
+    g = [Const(f"{P}_REG_{r['name']}_RESET_VALUE", r["reset"], "w32") for r in m.GLOBAL_REGS if isinstance(r["reset"], int)]
+    g += [Const(f"{P}_CH_{r['name']}_RESET_VALUE", r["reset"], "w32") for r in m.CHANNEL_REGS if isinstance(r["reset"], int)]
+    groups.append(("reset values (registers whose reset does not depend on parameters)", g))
     g = [Const(f"{P}_STATE_WIDTH", m.STATE_WIDTH, "int")]
     g += [Const(f"{P}_STATE_{n}", v, "state", d) for v, n, d in m.STATE_CODES]
     groups.append(("channel state codes (CH_STATUS.STATE)", g))
@@ -384,6 +389,7 @@ def gen_md(m):
 
 def outputs(m):
     sys.path.insert(0, str(HERE))
+    import gen_desc
     import gen_iommu
 
     out = {
@@ -393,6 +399,7 @@ def outputs(m):
         ROOT / "docs" / "registers.md": gen_md(m),
     }
     out.update(gen_iommu.outputs())
+    out.update(gen_desc.outputs())
     return out
 
 

@@ -18,29 +18,36 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-DESC_SIZE = 64
-DESC_ALIGN = 64
+from dmaengine import desc_defs as D
 
-OFF_NEXT = 0x00
-OFF_SRC = 0x08
-OFF_DST = 0x10
-OFF_LEN = 0x18
-OFF_CTRL = 0x1C
-OFF_STATUS = 0x20
-OFF_BYTES = 0x24
-OFF_USER = 0x28
+# The layout's single source is regmap/desc_map.py (generated into desc_defs.py,
+# include/dma_desc.h and rtl/include/dma_desc_defs.vh); these are its short names.
+DESC_SIZE = D.DMA_DESC_SIZE
+DESC_ALIGN = D.DMA_DESC_ALIGN
 
-NEXT_EOC = 1 << 0
+OFF_NEXT = D.DMA_DESC_NEXT
+OFF_SRC = D.DMA_DESC_SRC
+OFF_DST = D.DMA_DESC_DST
+OFF_LEN = D.DMA_DESC_LEN
+OFF_CTRL = D.DMA_DESC_CTRL
+OFF_STATUS = D.DMA_DESC_STATUS
+OFF_BYTES = D.DMA_DESC_BYTES
+OFF_USER = D.DMA_DESC_USER
 
-CTRL_IRQ = 1 << 0
-CTRL_SRC_STREAM = 1 << 1
-CTRL_DST_STREAM = 1 << 2
-CTRL_EOP = 1 << 3
-CTRL_MAGIC = 0xD5 << 24
+NEXT_EOC = D.DMA_DESC_NEXT_EOC_MASK
 
-STATUS_DONE = 1 << 31
-STATUS_EOP = 1 << 30
-STATUS_ERR_MASK = 0xF
+CTRL_IRQ = D.DMA_DESC_CTRL_IRQ_MASK
+CTRL_SRC_STREAM = D.DMA_DESC_CTRL_SRC_STREAM_MASK
+CTRL_DST_STREAM = D.DMA_DESC_CTRL_DST_STREAM_MASK
+CTRL_EOP = D.DMA_DESC_CTRL_EOP_MASK
+CTRL_MAGIC = D.DMA_DESC_MAGIC << D.DMA_DESC_CTRL_MAGIC_SHIFT
+
+STATUS_DONE = D.DMA_DESC_STATUS_DONE_MASK
+STATUS_EOP = D.DMA_DESC_STATUS_EOP_MASK
+STATUS_ERR_MASK = D.DMA_DESC_STATUS_ERR_MASK
+
+_LAYOUT = "<QQQIIIIQ16x"   # NEXT SRC DST LEN CTRL STATUS BYTES USER, reserved
+assert struct.calcsize(_LAYOUT) == DESC_SIZE
 
 
 @dataclass
@@ -62,7 +69,7 @@ class Descriptor:
 
     def pack(self, ctrl: int | None = None) -> bytes:
         """The 64 bytes as software writes them (STATUS and BYTES zero)."""
-        return struct.pack("<QQQIIIIQ16x", self.next, self.src, self.dst, self.length,
+        return struct.pack(_LAYOUT, self.next, self.src, self.dst, self.length,
                            self.ctrl if ctrl is None else ctrl, 0, 0, self.user)
 
 
