@@ -169,14 +169,18 @@ module dma_datapath #(
     );
 
     // realigner: {so, do, len, src kind, dst kind, eop}
+    // A stream destination ignores cmd_dst_addr: its beats are packed from lane 0
+    // (do = 0, forced here, before the queue). A stream source ignores
+    // cmd_src_addr: the realigner takes its offset from the stream, not from so.
     wire                  q_aln_empty;
     wire [OFF_W-1:0]      aln_so, aln_do;
     wire [LEN_WIDTH-1:0]  aln_len;
     wire                  aln_src_stream, aln_dst_stream, aln_eop, aln_pop, aln_bad;
+    wire [OFF_W-1:0]      cmd_do = cmd_dst_addr[OFF_W-1:0] & {OFF_W{!cmd_dst_kind}};
     dma_fifo #(.WIDTH(2*OFF_W + LEN_WIDTH + 4), .DEPTH_LOG2(CMD_DEPTH_LOG2), .OUT_REG(1)) q_aln (
         .clk(clk), .rst(rst),
         .wr_en(cmd_fire),
-        .din({cmd_src_addr[OFF_W-1:0], cmd_dst_addr[OFF_W-1:0], cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop, cmd_bad}),
+        .din({cmd_src_addr[OFF_W-1:0], cmd_do, cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop, cmd_bad}),
         .full(q_aln_full),
         .rd_en(aln_pop), .dout({aln_so, aln_do, aln_len, aln_src_stream, aln_dst_stream, aln_eop, aln_bad}),
         .empty(q_aln_empty)

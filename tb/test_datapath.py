@@ -69,8 +69,10 @@ class Bench:
     dst_next: int = DST_BASE
     src_next: int = SRC_BASE
     tag: int = 0
-    stream_out: list = field(default_factory=list)   # expected m_axis frames
-    stream_cur: bytearray = field(default_factory=bytearray)
+    # expected m_axis frames, each the list of its commands' bytes (one command's
+    # beats are mm2s_beats(data, n)); stream_cur: the commands of the open frame
+    stream_out: list = field(default_factory=list)
+    stream_cur: list = field(default_factory=list)
     stream_in: list = field(default_factory=list)    # pending s_axis packets [bytearray, consumed]
 
     def _bump(self, attr, limit, length, offset, align):
@@ -98,6 +100,14 @@ class Bench:
         self.sb.expect_write(src, data)
         return src, data
 
+    def garbage_addr(self, low=None):
+        """An address for a stream end (documented as ignored): random bits, with
+        the chosen offset in a beat in its low bits."""
+        addr = self.rng.getrandbits(len(self.env.dut.cmd_src_addr))
+        if low is not None:
+            addr = (addr & ~(self.n - 1)) | low
+        return addr
+
     def next_tag(self):
         self.tag = (self.tag + 1) & 0xFF
         return self.tag
@@ -115,17 +125,20 @@ class Bench:
         self.env.submit(Command(src, dst, length, tag=tag))
         return src, dst, data
 
-    def mm2s(self, length, eop=True, src_off=None):
+    def mm2s(self, length, eop=True, src_off=None, dst=None):
+        """Memory -> m_axis; `dst` (ignored by the DUT) is random unless given."""
         from dmatb.datapath_env import MEM, STREAM, Command
 
         src, data = self.src_with_data(length, offset=src_off)
+        if dst is None:
+            dst = self.garbage_addr()
         tag = self.next_tag()
-        self.stream_cur += data
+        self.stream_cur.append(data)
         if eop:
-            self.stream_out.append(bytes(self.stream_cur))
-            self.stream_cur = bytearray()
+            self.stream_out.append(self.stream_cur)
+            self.stream_cur = []
         self.expects.append(Expect(tag, length))
-        self.env.submit(Command(src, 0, length, MEM, STREAM, eop, tag))
+        self.env.submit(Command(src, dst, length, MEM, STREAM, eop, tag))
 
     def send_packet(self, length):
         """Queue a packet on s_axis (the device side)."""
@@ -134,8 +147,9 @@ class Bench:
         self.env.s_axis.send_nowait(data)
         return data
 
-    def s2mm(self, length, dst_off=None):
-        """Receive into a fresh buffer; the model follows the packet boundaries."""
+    def s2mm(self, length, dst_off=None, src=None):
+        """Receive into a fresh buffer; the model follows the packet boundaries.
+        `src` (ignored by the DUT) is random unless given."""
         from dmatb.datapath_env import MEM, STREAM, Command
 
         pkt = self.stream_in[0]
@@ -147,9 +161,11 @@ class Bench:
         pkt[1] += take
         if eop:
             self.stream_in.pop(0)
+        if src is None:
+            src = self.garbage_addr()
         tag = self.next_tag()
         self.expects.append(Expect(tag, take, eop=eop))
-        self.env.submit(Command(0, dst, length, STREAM, MEM, True, tag))
+        self.env.submit(Command(src, dst, length, STREAM, MEM, True, tag))
 
     async def check(self):
         """Wait for every status, then compare statuses, streams and memory."""
@@ -161,15 +177,32 @@ class Bench:
                 f"expected tag={exp.tag} bytes={exp.nbytes} err={exp.error} eop={exp.eop}")
         for _ in range(20):          # let the last stream beats drain into the sink
             await RisingEdge(env.dut.clk)
-        frames = []
-        while not env.m_axis.empty():
-            frames.append(bytes(env.m_axis.recv_nowait().tdata))
-        assert frames == self.stream_out, (
-            f"m_axis frames differ: got {[len(f) for f in frames]} expected {[len(f) for f in self.stream_out]}")
-        self.stream_out.clear()
+        self.check_stream_out(env.m_axis_frames())
         self.sb.check()
         env.finish()
         self.src_next = SRC_BASE
+
+
+    def check_stream_out(self, frames):
+        """Beat-exact m_axis check: the beats of every frame (TKEEP and kept bytes),
+        frame ends (TLAST) where cmd_eop put them."""
+        from dmatb.datapath_env import mm2s_beats
+
+        expected = [[beat for data in cmds for beat in mm2s_beats(data, self.n)]
+                    for cmds in self.stream_out]
+        self.stream_out.clear()
+        assert len(frames) == len(expected), (
+            f"m_axis: {len(frames)} frames (TLAST), expected {len(expected)}: got "
+            f"{[len(f) for f in frames]} beats per frame, expected {[len(f) for f in expected]}")
+        for fi, (got, exp) in enumerate(zip(frames, expected)):
+            if got == exp:
+                continue
+            for bi, (g, e) in enumerate(zip(got, exp)):
+                assert g == e, (
+                    f"m_axis frame #{fi} beat #{bi}: TKEEP {g.keep:#x} data {g.data.hex()}, "
+                    f"expected TKEEP {e.keep:#x} data {e.data.hex()}")
+            raise AssertionError(f"m_axis frame #{fi}: {len(got)} beats, expected {len(exp)} "
+                                 f"(TLAST on the wrong beat)")
 
 
 async def make_bench(dut, **kwargs) -> Bench:
@@ -279,6 +312,42 @@ async def stream_to_memory(dut):
         while b.stream_in:                   # several buffers per packet
             b.s2mm(b.rng.randint(1, max(1, pkt // 2)))
     await b.check()
+
+
+@cocotb.test()
+async def stream_end_addresses_ignored(dut):
+    """cmd_dst_addr of a stream destination and cmd_src_addr of a stream source are
+    ignored (docs/architecture.md). Memory -> stream at every destination offset, random
+    source offsets: exact m_axis beats (bytes packed from lane 0, TKEEP all ones but the
+    command's last beat, ceil(len/N) beats, TLAST per cmd_eop). Stream -> memory with
+    garbage in the source address's low bits: exact bytes, statuses."""
+    b = await make_bench(dut)
+    n = b.n
+    lengths = sorted({1, 2, n - 1, n, n + 1, 3 * n + b.rng.randint(1, n - 1)})
+    for rnd in range(2):
+        if rnd:
+            add_backpressure(b, 0.3)
+        # one command per packet, then packets of several commands (open packets
+        # continue at lane 0 of a new beat with the next command)
+        for multi in (False, True):
+            for do in range(n):
+                for length in lengths:
+                    b.mm2s(length, eop=(not multi) or b.rng.random() < 0.4,
+                           src_off=b.rng.randrange(n), dst=b.garbage_addr(do))
+        if b.stream_cur:
+            b.mm2s(1, eop=True, dst=b.garbage_addr(n - 1))
+        await b.check()
+        for so in range(n):
+            for length in lengths:
+                # a packet of exactly the length, or ended early by TLAST
+                b.send_packet(length)
+                b.s2mm(length + b.rng.choice([0, 1, n]), dst_off=b.rng.randrange(n),
+                       src=b.garbage_addr(so))
+                # a packet over several buffers: later commands start mid-beat
+                b.send_packet(2 * length + so)
+                while b.stream_in:
+                    b.s2mm(length, dst_off=b.rng.randrange(n), src=b.garbage_addr(b.rng.randrange(n)))
+        await b.check()
 
 
 @cocotb.test()

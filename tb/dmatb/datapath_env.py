@@ -41,6 +41,36 @@ class Command:
 
 
 @dataclass
+class StreamBeat:
+    """One m_axis beat: TKEEP as an integer and the bytes of its kept lanes only
+    (the other lanes' TDATA is don't-care)."""
+    keep: int
+    data: bytes
+
+
+def mm2s_beats(data: bytes, n: int) -> list[StreamBeat]:
+    """The m_axis beats of one memory -> stream command (docs/architecture.md,
+    dma_datapath Behaviour): the bytes packed from lane 0, whatever cmd_src_addr
+    and cmd_dst_addr are; TKEEP all ones but on the command's last beat, whose
+    TKEEP is the contiguous ones from lane 0; ceil(len / n) beats."""
+    return [StreamBeat((1 << len(data[i:i + n])) - 1, bytes(data[i:i + n]))
+            for i in range(0, len(data), n)]
+
+
+def frame_beats(frame, n: int) -> list[StreamBeat]:
+    """Split an m_axis frame received with compact=False (n lanes per beat, TKEEP
+    per lane) back into its beats. TLAST is on the frame's last beat only."""
+    assert len(frame.tdata) % n == 0, f"uncompacted frame of {len(frame.tdata)} bytes, {n} lanes"
+    beats = []
+    for i in range(0, len(frame.tdata), n):
+        lanes = frame.tkeep[i:i + n] if frame.tkeep else [1] * n
+        keep = sum(int(bool(k)) << j for j, k in enumerate(lanes))
+        data = bytes(frame.tdata[i + j] for j in range(n) if lanes[j])
+        beats.append(StreamBeat(keep, data))
+    return beats
+
+
+@dataclass
 class Status:
     tag: int
     nbytes: int
@@ -165,6 +195,14 @@ class DatapathEnv:
             assert self.cycle - start < timeout_cycles, (
                 f"hang: {len(self.statuses)}/{count} statuses, none for {timeout_cycles} cycles")
         return self.statuses[:count]
+
+    def m_axis_frames(self) -> list[list[StreamBeat]]:
+        """The m_axis frames received so far, each as its exact list of beats
+        (TKEEP and the kept bytes of every beat; the frame ends at TLAST)."""
+        frames = []
+        while not self.m_axis.empty():
+            frames.append(frame_beats(self.m_axis.recv_nowait(compact=False), self.bytes_per_beat))
+        return frames
 
     def finish(self):
         for checker in self.checkers:
