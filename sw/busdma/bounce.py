@@ -8,11 +8,20 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .constants import (
-    BUS_DMA_ALLOCNOW, BUS_DMA_ZERO, BUS_DMASYNC_POSTREAD, BUS_DMASYNC_PREWRITE,
+    BUS_DMA_ALLOCNOW, BUS_DMA_BUS1, BUS_DMA_ZERO, BUS_DMASYNC_POSTREAD, BUS_DMASYNC_PREWRITE,
     BUS_SPACE_MAXADDR_32BIT, PAGE_SIZE,
 )
 from .core import BusDmaError, DmaMap, DmaTag, Platform, SegmentBuilder, _SegmentOverflow, plan_chunks
-from .memory import KvaBuffer, OutOfMemory, PhysicalMemory
+from .memory import KvaBuffer, OutOfMemory, PhysicalMemory, PhysRange
+
+# Tag flag (one of the bus-specific BUS_DMA_BUS1..4): bounce every buffer that
+# the device cannot reach as a whole into physically contiguous slots of the
+# platform's swiotlb pool, as Linux's swiotlb does, instead of page by page
+# into bounce-zone pages.
+BUS_DMA_SWIOTLB = BUS_DMA_BUS1
+IO_TLB_SHIFT = 11
+IO_TLB_SIZE = 1 << IO_TLB_SHIFT     # bytes per slot
+IO_TLB_SEGSIZE = 128                # slots per segment: no mapping crosses one
 
 
 @dataclass
@@ -21,7 +30,7 @@ class BouncePage:
     zone: BounceZone
 
 
-@dataclass
+@dataclass(eq=False)
 class BounceZone:
     """Bounce pages at or below ``lowaddr``, aligned to ``alignment``; shared by
     every tag whose constraints they satisfy."""
@@ -36,6 +45,66 @@ class BounceZone:
     bounced_bytes: int = 0
     total_deferred: int = 0
     map_count: int = 0
+
+
+class Swiotlb:
+    """A physically contiguous pool of ``IO_TLB_SIZE`` slots, grouped in
+    segments of ``IO_TLB_SEGSIZE`` slots; a mapping takes contiguous slots
+    inside one segment (so at most 256 KiB), page-aligned when it is a page
+    or more."""
+
+    def __init__(self, memory: PhysicalMemory, size: int, max_addr: int):
+        segment = IO_TLB_SIZE * IO_TLB_SEGSIZE
+        size = max(segment, -(-size // segment) * segment)
+        try:
+            self.base = memory.allocator.alloc_contig(size, max_addr=max_addr)
+        except OutOfMemory:
+            raise BusDmaError(errno.ENOMEM, "no memory for the swiotlb pool") from None
+        self.size = size
+        self.nslots = size // IO_TLB_SIZE
+        self._used = [False] * self.nslots
+        self.used_slots = 0
+        self.total_bounced = 0
+        self.bounced_bytes = 0
+
+    @property
+    def end(self) -> int:
+        """The last byte of the pool."""
+        return self.base + self.size - 1
+
+    def alloc(self, length: int, boundary: int = 0) -> int | None:
+        """Slots for ``length`` bytes whose address range does not cross a
+        multiple of ``boundary`` (the device's segment boundary), or None."""
+        count = -(-length // IO_TLB_SIZE)
+        if count > IO_TLB_SEGSIZE or (boundary and length > boundary):
+            return None
+        step = PAGE_SIZE // IO_TLB_SIZE if length >= PAGE_SIZE else 1
+        index = 0
+        while index + count <= self.nslots:
+            if index // IO_TLB_SEGSIZE != (index + count - 1) // IO_TLB_SEGSIZE:
+                index = (index // IO_TLB_SEGSIZE + 1) * IO_TLB_SEGSIZE
+                continue
+            start = self.base + index * IO_TLB_SIZE
+            if boundary and start // boundary != (start + length - 1) // boundary:
+                index = -(-(((start // boundary + 1) * boundary - self.base) // IO_TLB_SIZE)
+                          // step) * step
+                continue
+            busy = next((i for i in range(index + count - 1, index - 1, -1) if self._used[i]), None)
+            if busy is None:
+                for i in range(index, index + count):
+                    self._used[i] = True
+                self.used_slots += count
+                return self.base + index * IO_TLB_SIZE
+            index = -(-(busy + 1) // step) * step
+        return None
+
+    def free(self, paddr: int, length: int) -> None:
+        index = (paddr - self.base) // IO_TLB_SIZE
+        count = -(-length // IO_TLB_SIZE)
+        for i in range(index, index + count):
+            assert self._used[i], "swiotlb slot freed twice"
+            self._used[i] = False
+        self.used_slots -= count
 
 
 @dataclass
@@ -63,6 +132,16 @@ class _Bounce:
     source: object
     voff: int
     size: int
+    loff: int        # offset of the bounced bytes in the whole load
+
+
+@dataclass
+class _TlbBounce:
+    """A whole source copied through contiguous swiotlb slots."""
+    paddr: int
+    source: object
+    loff: int
+    length: int
 
 
 @dataclass
@@ -71,6 +150,7 @@ class _MapState:
     pages_needed: int = 0
     pages_reserved: int = 0
     bounces: list[_Bounce] = field(default_factory=list)
+    tlb: dict[int, _TlbBounce] = field(default_factory=dict)   # source index -> slots
 
 
 class BouncePlatform(Platform):
@@ -83,17 +163,36 @@ class BouncePlatform(Platform):
 
     def __init__(self, memory: PhysicalMemory | None = None, *, memory_size: int = 8 << 30,
                  bounce_below: int = BUS_SPACE_MAXADDR_32BIT, max_bounce_pages: int = 8192,
-                 shuffle: bool = False, seed: int | None = None):
+                 swiotlb_size: int = 1 << 20, shuffle: bool = False, seed: int | None = None):
         super().__init__(memory if memory is not None else
                          PhysicalMemory(memory_size, shuffle=shuffle, seed=seed))
         self.bounce_below = bounce_below
         self.max_bounce_pages = max_bounce_pages
+        self.swiotlb_size = swiotlb_size
+        self.swiotlb: Swiotlb | None = None   # created by the first BUS_DMA_SWIOTLB load
         self.zones: list[BounceZone] = []
 
     def stats(self) -> BounceStats:
-        return BounceStats(*(sum(getattr(z, name) for z in self.zones) for name in (
+        totals = [sum(getattr(z, name) for z in self.zones) for name in (
             "total_bpages", "free_bpages", "reserved_bpages", "active_bpages",
-            "total_bounced", "bounced_bytes", "total_deferred")))
+            "total_bounced", "bounced_bytes", "total_deferred")]
+        if self.swiotlb is not None:
+            totals[4] += self.swiotlb.total_bounced
+            totals[5] += self.swiotlb.bounced_bytes
+        return BounceStats(*totals)
+
+    def _swiotlb(self) -> Swiotlb:
+        if self.swiotlb is None:
+            self.swiotlb = Swiotlb(self.memory, self.swiotlb_size, self.bounce_below)
+        return self.swiotlb
+
+    def md_swiotlb_flags(self) -> int:
+        return BUS_DMA_SWIOTLB
+
+    def md_dma_mask_supported(self, mask: int) -> bool:
+        """As Linux's dma-direct on x86: the mask must cover 24-bit (ZONE_DMA)
+        memory, or all of memory if there is less."""
+        return mask >= min((1 << 24) - 1, self.memory.size - 1)
 
     # Bounce pool management.
     def _zone_for(self, tag: DmaTag) -> BounceZone:
@@ -118,6 +217,8 @@ class BouncePlatform(Platform):
             zone.total_bpages += 1
             zone.free_bpages += 1
             added += 1
+        if added:
+            self.resources_freed(zone)
         return added
 
     def _zone_page_cap(self, tag: DmaTag) -> int:
@@ -135,7 +236,7 @@ class BouncePlatform(Platform):
         could_bounce = (tag.filter is not None or parent_state.could_bounce
                         or tag.lowaddr < self.memory.size - 1 or tag.alignment > 1)
         tag.md = _TagState(could_bounce)
-        if could_bounce and tag.flags & BUS_DMA_ALLOCNOW:
+        if could_bounce and tag.flags & BUS_DMA_ALLOCNOW and not tag.flags & BUS_DMA_SWIOTLB:
             zone = self._zone_for(tag)
             # Enough for one load of maxsize bytes starting anywhere in a page.
             chunk = min(PAGE_SIZE, tag.maxsegsz, tag.boundary or PAGE_SIZE)
@@ -150,7 +251,7 @@ class BouncePlatform(Platform):
     def md_map_create(self, tag: DmaTag, dmamap: DmaMap, for_dmamem: bool) -> None:
         dmamap.md = _MapState()
         state: _TagState = tag.md
-        if not state.could_bounce:
+        if not state.could_bounce or tag.flags & BUS_DMA_SWIOTLB:
             return
         zone = self._zone_for(tag)
         if not for_dmamem:
@@ -170,6 +271,8 @@ class BouncePlatform(Platform):
         state: _MapState = dmamap.md
         if not tag.md.could_bounce:
             return True
+        if tag.flags & BUS_DMA_SWIOTLB:
+            return self._reserve_swiotlb(tag, state, sources)
         if not state.counted:
             state.pages_needed = sum(c.needs_bounce for c in plan_chunks(tag, sources))
             state.counted = True
@@ -182,8 +285,41 @@ class BouncePlatform(Platform):
         state.pages_reserved += take
         return state.pages_reserved == state.pages_needed
 
+    def _reserve_swiotlb(self, tag: DmaTag, state: _MapState, sources: list) -> bool:
+        """All or nothing: slots for every source the device cannot use as it is."""
+        if state.tlb or state.counted:
+            return True
+        pool = self._swiotlb()
+        loff = 0
+        for index, source in enumerate(sources):
+            if source.length and any(c.needs_bounce for c in plan_chunks(tag, [source])):
+                paddr = (pool.alloc(source.length, tag.boundary)
+                         if pool.end <= tag.lowaddr else None)
+                if paddr is None or tag.run_filter(paddr):
+                    if paddr is not None:
+                        pool.free(paddr, source.length)
+                    for held in state.tlb.values():
+                        pool.free(held.paddr, held.length)
+                    state.tlb = {}
+                    return False
+                state.tlb[index] = _TlbBounce(paddr, source, loff, source.length)
+            loff += source.length
+        state.counted = True
+        return True
+
     def md_load(self, tag: DmaTag, dmamap: DmaMap, sources: list, builder: SegmentBuilder) -> None:
         state: _MapState = dmamap.md
+        if tag.flags & BUS_DMA_SWIOTLB and tag.md.could_bounce:
+            # Each source on its own (Linux checks each buffer as a whole).
+            for index, source in enumerate(sources):
+                held = state.tlb.get(index)
+                target = source if held is None else PhysRange(self.memory, held.paddr,
+                                                               held.length)
+                for chunk in plan_chunks(tag, [target]):
+                    assert not chunk.needs_bounce, "md_reserve bounces every source that needs it"
+                    if builder.add(chunk.addr, chunk.size) != chunk.size:
+                        raise _SegmentOverflow
+            return
         for chunk in plan_chunks(tag, sources):
             addr = chunk.addr
             if chunk.needs_bounce:
@@ -198,7 +334,7 @@ class BouncePlatform(Platform):
         state.pages_reserved -= 1
         zone.reserved_bpages -= 1
         zone.active_bpages += 1
-        state.bounces.append(_Bounce(page, chunk.source, chunk.voff, chunk.size))
+        state.bounces.append(_Bounce(page, chunk.source, chunk.voff, chunk.size, chunk.loff))
         return page.paddr
 
     def md_unload(self, tag: DmaTag, dmamap: DmaMap) -> None:
@@ -208,30 +344,76 @@ class BouncePlatform(Platform):
             zone.free_list.appendleft(bounce.page)
             zone.active_bpages -= 1
             zone.free_bpages += 1
+            self.resources_freed(zone)
         if state.pages_reserved:
             zone = tag.md.zone
             zone.reserved_bpages -= state.pages_reserved
             zone.free_bpages += state.pages_reserved
+            self.resources_freed(zone)
+        if state.tlb:
+            for held in state.tlb.values():
+                self.swiotlb.free(held.paddr, held.length)
+            self.resources_freed(self.swiotlb)
         dmamap.md = _MapState()
 
     def md_note_deferred(self, tag: DmaTag) -> None:
         self._zone_for(tag).total_deferred += 1
 
-    def md_sync(self, tag: DmaTag, dmamap: DmaMap, op: int) -> None:
+    def md_wait_channel(self, tag: DmaTag) -> BounceZone | Swiotlb:
+        """Loads wait per bounce zone, as in current FreeBSD (swiotlb tags on the pool)."""
+        if tag.flags & BUS_DMA_SWIOTLB:
+            return self._swiotlb()
+        return self._zone_for(tag)
+
+    def md_sync_range(self, tag: DmaTag, dmamap: DmaMap, op: int, offset: int,
+                      length: int) -> None:
+        """Copy only the bounced bytes inside [offset, offset + length)."""
+        if dmamap.md.tlb:
+            self._sync_swiotlb(dmamap.md, op, offset, length)
+            return
         bounces = dmamap.md.bounces
         if not bounces:
             return
         zone = tag.md.zone
+        end = offset + length
+        pieces = []
+        for b in bounces:
+            lo, hi = max(offset, b.loff), min(end, b.loff + b.size)
+            if lo < hi:
+                pieces.append((b, lo - b.loff, hi - lo))
+        if not pieces:
+            return
         if op & BUS_DMASYNC_PREWRITE:
-            for b in bounces:
-                self.memory.write(b.page.paddr, b.source.read(b.voff, b.size))
-                zone.bounced_bytes += b.size
+            for b, skip, n in pieces:
+                self.memory.write(b.page.paddr + skip, b.source.read(b.voff + skip, n))
+                zone.bounced_bytes += n
             zone.total_bounced += 1
         if op & BUS_DMASYNC_POSTREAD:
-            for b in bounces:
-                b.source.write(b.voff, self.memory.read(b.page.paddr, b.size))
-                zone.bounced_bytes += b.size
+            for b, skip, n in pieces:
+                b.source.write(b.voff + skip, self.memory.read(b.page.paddr + skip, n))
+                zone.bounced_bytes += n
             zone.total_bounced += 1
+
+    def _sync_swiotlb(self, state: _MapState, op: int, offset: int, length: int) -> None:
+        pool = self.swiotlb
+        end = offset + length
+        pieces = []
+        for held in state.tlb.values():
+            lo, hi = max(offset, held.loff), min(end, held.loff + held.length)
+            if lo < hi:
+                pieces.append((held, lo - held.loff, hi - lo))
+        if not pieces:
+            return
+        if op & BUS_DMASYNC_PREWRITE:
+            for held, skip, n in pieces:
+                self.memory.write(held.paddr + skip, held.source.read(skip, n))
+                pool.bounced_bytes += n
+            pool.total_bounced += 1
+        if op & BUS_DMASYNC_POSTREAD:
+            for held, skip, n in pieces:
+                held.source.write(skip, self.memory.read(held.paddr + skip, n))
+                pool.bounced_bytes += n
+            pool.total_bounced += 1
 
     def md_dmamem_alloc(self, tag: DmaTag, flags: int) -> KvaBuffer:
         size = tag.maxsize

@@ -60,3 +60,60 @@ UIO_READ = 0
 UIO_WRITE = 1
 UIO_USERSPACE = 0
 UIO_SYSSPACE = 1
+
+# struct bio flags (sys/bio.h) that change what bus_dmamap_load_bio maps.
+BIO_UNMAPPED = 0x10      # no KVA: bio_ma (page array) + bio_ma_offset
+BIO_VLIST = 0x40         # bio_data is a list of virtual segments
+
+# CAM (cam/cam_ccb.h): data direction and data kinds of ccb_h.flags.
+CAM_DIR_BOTH = 0x00000000
+CAM_DIR_IN = 0x00000040
+CAM_DIR_OUT = 0x00000080
+CAM_DIR_NONE = 0x000000C0
+CAM_DIR_MASK = 0x000000C0
+CAM_DATA_VADDR = 0x00000000
+CAM_DATA_PADDR = 0x00000010
+CAM_DATA_SG = 0x00040000
+CAM_DATA_SG_PADDR = 0x00040010
+CAM_DATA_BIO = 0x00200000
+CAM_DATA_MASK = 0x00240010
+
+# CAM function codes whose CCBs carry data (XPT_FC_DEV_QUEUED included).
+XPT_FC_QUEUED = 0x100
+XPT_FC_DEV_QUEUED = 0x800 | XPT_FC_QUEUED
+XPT_SCSI_IO = 0x01 | XPT_FC_DEV_QUEUED
+XPT_ATA_IO = 0x18 | XPT_FC_DEV_QUEUED
+XPT_NVME_IO = 0x1C | XPT_FC_DEV_QUEUED
+XPT_NVME_ADMIN = 0x1F | XPT_FC_DEV_QUEUED
+XPT_CONT_TARGET_IO = 0x33 | XPT_FC_DEV_QUEUED
+
+# struct memdesc kinds (sys/memdesc.h, FreeBSD 13; VMPAGES is FreeBSD 15's
+# page-array kind, numbered here after CCB because 13 uses 8 for CCB).
+MEMDESC_VADDR = 1
+MEMDESC_PADDR = 2
+MEMDESC_VLIST = 3
+MEMDESC_PLIST = 4
+MEMDESC_BIO = 5
+MEMDESC_UIO = 6
+MEMDESC_MBUF = 7
+MEMDESC_CCB = 8
+MEMDESC_VMPAGES = 9
+
+# bus_dma_template_t parameter ids (sys/bus_dma.h, FreeBSD 13).
+BD_PARAM_INVALID = 0
+BD_PARAM_PARENT = 1
+BD_PARAM_ALIGNMENT = 2
+BD_PARAM_BOUNDARY = 3
+BD_PARAM_LOWADDR = 4
+BD_PARAM_HIGHADDR = 5
+BD_PARAM_MAXSIZE = 6
+BD_PARAM_NSEGMENTS = 7
+BD_PARAM_MAXSEGSIZE = 8
+BD_PARAM_FLAGS = 9
+BD_PARAM_LOCKFUNC = 10
+BD_PARAM_LOCKFUNCARG = 11
+
+# bus_space_map / bus_space_alloc flags.
+BUS_SPACE_MAP_CACHEABLE = 0x01
+BUS_SPACE_MAP_LINEAR = 0x02
+BUS_SPACE_MAP_PREFETCHABLE = 0x04

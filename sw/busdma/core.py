@@ -16,10 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .constants import (
-    BUS_DMA_COHERENT, BUS_DMA_LOCK, BUS_DMA_NOCACHE, BUS_DMA_NOWAIT, BUS_DMA_UNLOCK,
-    BUS_DMASYNC_POSTREAD, BUS_DMASYNC_POSTWRITE, BUS_DMASYNC_PREREAD,
-    BUS_DMASYNC_PREWRITE, BUS_SPACE_MAXADDR, BUS_SPACE_MAXSIZE,
-    BUS_SPACE_UNRESTRICTED, PAGE_MASK, PAGE_SIZE, UIO_SYSSPACE, UIO_WRITE,
+    BIO_UNMAPPED, BIO_VLIST, BUS_DMA_COHERENT, BUS_DMA_LOCK, BUS_DMA_NOCACHE,
+    BUS_DMA_NOWAIT, BUS_DMA_UNLOCK, BUS_DMASYNC_POSTREAD, BUS_DMASYNC_POSTWRITE,
+    BUS_DMASYNC_PREREAD, BUS_DMASYNC_PREWRITE, BUS_SPACE_MAXADDR, BUS_SPACE_MAXSIZE,
+    BUS_SPACE_UNRESTRICTED, CAM_DATA_BIO, CAM_DATA_MASK, CAM_DATA_PADDR, CAM_DATA_SG,
+    CAM_DATA_SG_PADDR, CAM_DATA_VADDR, CAM_DIR_MASK, CAM_DIR_NONE, CAM_DIR_OUT,
+    MEMDESC_BIO, MEMDESC_CCB, MEMDESC_MBUF, MEMDESC_PADDR, MEMDESC_PLIST, MEMDESC_UIO,
+    MEMDESC_VADDR, MEMDESC_VLIST, MEMDESC_VMPAGES, PAGE_MASK, PAGE_SIZE, UIO_SYSSPACE,
+    UIO_WRITE, XPT_ATA_IO, XPT_CONT_TARGET_IO, XPT_NVME_ADMIN, XPT_NVME_IO, XPT_SCSI_IO,
     powerof2, trunc_page,
 )
 from .memory import KvaBuffer, PhysicalMemory, PhysRange
@@ -123,6 +127,157 @@ class Uio:
         self.uio_resid = sum(len(b) for b in self.uio_iov) if uio_resid is None else uio_resid
         self.uio_rw = uio_rw
         self.uio_segflg = uio_segflg
+
+
+def _page_array(memory: PhysicalMemory, ma: Sequence[int], tlen: int, ma_offs: int) -> KvaBuffer:
+    """The ``tlen`` bytes starting ``ma_offs`` into the first of the pages ``ma``."""
+    if isinstance(ma, (str, bytes)) or not isinstance(ma, Sequence):
+        raise BusDmaError(errno.EINVAL, "a page array is a sequence of page addresses")
+    if not 0 <= ma_offs < PAGE_SIZE:
+        raise BusDmaError(errno.EINVAL, f"page offset {ma_offs:#x} is not inside a page")
+    if tlen < 0 or ma_offs + tlen > len(ma) * PAGE_SIZE:
+        raise BusDmaError(errno.EINVAL, f"{tlen:#x} bytes at offset {ma_offs:#x} need more "
+                          f"than the {len(ma)} page(s) given")
+    try:
+        return KvaBuffer(memory, list(ma), ma_offs, tlen)
+    except (TypeError, ValueError) as exc:
+        raise BusDmaError(errno.EINVAL, f"bad page array: {exc}") from None
+
+
+class Bio:
+    """A ``struct bio`` as bus_dmamap_load_bio sees it.
+
+    * mapped (default): ``bio_data`` is a ``KvaBuffer``; ``bio_bcount``
+      (default ``len(bio_data)``) bytes are mapped;
+    * ``BIO_UNMAPPED`` in ``bio_flags``: ``bio_ma`` is a page array (physical
+      page addresses), the data starts ``bio_ma_offset`` bytes into its first
+      page and is ``bio_bcount`` bytes long;
+    * ``BIO_VLIST``: ``bio_data`` is a list of ``KvaBuffer`` (virtual
+      segments), ``bio_ma_n`` of them are used (default all), starting
+      ``bio_ma_offset`` bytes into the first, ``bio_bcount`` bytes in all.
+    """
+
+    def __init__(self, bio_data: Any = None, bio_bcount: int | None = None, *,
+                 bio_flags: int = 0, bio_ma: Sequence[int] | None = None,
+                 bio_ma_offset: int = 0, bio_ma_n: int | None = None):
+        self.bio_data = bio_data
+        self.bio_flags = bio_flags
+        self.bio_ma = bio_ma
+        self.bio_ma_offset = bio_ma_offset
+        if bio_ma_n is None:
+            if bio_flags & BIO_VLIST and isinstance(bio_data, Sequence):
+                bio_ma_n = len(bio_data)
+            elif bio_ma is not None:
+                bio_ma_n = len(bio_ma)
+            else:
+                bio_ma_n = 0
+        self.bio_ma_n = bio_ma_n
+        if bio_bcount is None:
+            if bio_flags & (BIO_UNMAPPED | BIO_VLIST):
+                raise ValueError("unmapped and vlist bios need bio_bcount")
+            bio_bcount = len(bio_data) if bio_data is not None else 0
+        self.bio_bcount = bio_bcount
+
+    @classmethod
+    def unmapped(cls, bio_ma: Sequence[int], bio_ma_offset: int, bio_bcount: int) -> Bio:
+        """A ``BIO_UNMAPPED`` bio over a page array."""
+        return cls(None, bio_bcount, bio_flags=BIO_UNMAPPED, bio_ma=bio_ma,
+                   bio_ma_offset=bio_ma_offset)
+
+
+class CcbHeader:
+    """``struct ccb_hdr``: the function code and the flags (direction, data kind)."""
+
+    def __init__(self, func_code: int, flags: int):
+        self.func_code = func_code
+        self.flags = flags
+
+
+class CcbIo:
+    """The data fields common to ``ccb_scsiio``, ``ccb_ataio`` and ``ccb_nvmeio``."""
+
+    def __init__(self, data_ptr: Any, dxfer_len: int, sglist_cnt: int):
+        self.data_ptr = data_ptr
+        self.dxfer_len = dxfer_len
+        self.sglist_cnt = sglist_cnt
+
+
+class Ccb:
+    """A CAM control block (``union ccb``) as bus_dmamap_load_ccb sees it.
+
+    ``flags & CAM_DATA_MASK`` says what ``data_ptr`` is: ``CAM_DATA_VADDR`` a
+    ``KvaBuffer``; ``CAM_DATA_PADDR`` a physical address (int);
+    ``CAM_DATA_SG`` a list of ``KvaBuffer`` (virtual S/G segments);
+    ``CAM_DATA_SG_PADDR`` a list of physical segments (``DmaSegment`` or
+    ``(paddr, length)``); ``CAM_DATA_BIO`` a ``Bio``.  ``sglist_cnt`` is the
+    number of list entries used (default: the whole list).  ``ccb_h`` and
+    ``csio``/``ctio``/``ataio``/``nvmeio`` (one shared object) hold the fields.
+    """
+
+    def __init__(self, data_ptr: Any = None, dxfer_len: int | None = None, *,
+                 flags: int = CAM_DIR_OUT | CAM_DATA_VADDR, func_code: int = XPT_SCSI_IO,
+                 sglist_cnt: int | None = None):
+        if sglist_cnt is None:
+            sglist_cnt = (len(data_ptr) if flags & CAM_DATA_MASK in (CAM_DATA_SG, CAM_DATA_SG_PADDR)
+                          and isinstance(data_ptr, Sequence) else 0)
+        if dxfer_len is None:
+            kind = flags & CAM_DATA_MASK
+            if kind == CAM_DATA_VADDR and data_ptr is not None:
+                dxfer_len = len(data_ptr)
+            elif kind == CAM_DATA_SG and isinstance(data_ptr, Sequence):
+                dxfer_len = sum(len(b) for b in data_ptr[:sglist_cnt])
+            elif kind == CAM_DATA_BIO and isinstance(data_ptr, Bio):
+                dxfer_len = data_ptr.bio_bcount
+            else:
+                dxfer_len = 0
+        self.ccb_h = CcbHeader(func_code, flags)
+        self.csio = self.ctio = self.ataio = self.nvmeio = CcbIo(data_ptr, dxfer_len, sglist_cnt)
+
+
+@dataclass
+class Memdesc:
+    """``struct memdesc``: one of the memory kinds, built by the ``memdesc_*`` functions."""
+    md_type: int
+    data: Any
+    md_len: int = 0       # bytes for VADDR, PADDR and VMPAGES
+    md_nseg: int = 0      # list entries for VLIST and PLIST
+    md_offset: int = 0    # page offset for VMPAGES
+
+
+def memdesc_vaddr(vaddr: KvaBuffer, length: int) -> Memdesc:
+    return Memdesc(MEMDESC_VADDR, vaddr, md_len=length)
+
+
+def memdesc_paddr(paddr: int, length: int) -> Memdesc:
+    return Memdesc(MEMDESC_PADDR, paddr, md_len=length)
+
+
+def memdesc_vlist(vlist: Sequence[KvaBuffer], sglist_cnt: int) -> Memdesc:
+    return Memdesc(MEMDESC_VLIST, vlist, md_nseg=sglist_cnt)
+
+
+def memdesc_plist(plist: Sequence[Any], sglist_cnt: int) -> Memdesc:
+    return Memdesc(MEMDESC_PLIST, plist, md_nseg=sglist_cnt)
+
+
+def memdesc_bio(bio: Bio) -> Memdesc:
+    return Memdesc(MEMDESC_BIO, bio)
+
+
+def memdesc_uio(uio: Uio) -> Memdesc:
+    return Memdesc(MEMDESC_UIO, uio)
+
+
+def memdesc_mbuf(mbuf: Mbuf) -> Memdesc:
+    return Memdesc(MEMDESC_MBUF, mbuf)
+
+
+def memdesc_ccb(ccb: Ccb) -> Memdesc:
+    return Memdesc(MEMDESC_CCB, ccb)
+
+
+def memdesc_vmpages(ma: Sequence[int], length: int, ma_offs: int) -> Memdesc:
+    return Memdesc(MEMDESC_VMPAGES, ma, md_len=length, md_offset=ma_offs)
 
 
 class DmaTag:
@@ -238,6 +393,7 @@ class DmaMap:
         self._segs: list[DmaSegment] = []
         self._mapsize = 0
         self._deferred: _Request | None = None
+        self._wait_channel: Any = None
         self.md: Any = None  # machine-dependent state, owned by the platform
 
     @property
@@ -312,6 +468,7 @@ class Chunk:
     addr: int
     size: int
     needs_bounce: bool
+    loff: int = 0     # offset of the chunk in the whole load (all sources)
 
 
 def plan_chunks(tag: DmaTag, sources: Sequence[KvaBuffer | PhysRange]):
@@ -327,6 +484,7 @@ def plan_chunks(tag: DmaTag, sources: Sequence[KvaBuffer | PhysRange]):
     """
     boundary = tag.boundary
     seg_start = seg_end = seg_len = None  # the segment the last direct chunk is in
+    base = 0                              # load offset of the current source
     for source in sources:
         voff = 0
         while voff < source.length:
@@ -347,8 +505,9 @@ def plan_chunks(tag: DmaTag, sources: Sequence[KvaBuffer | PhysRange]):
                 seg_end += size
             else:
                 seg_start, seg_len, seg_end = addr, size, addr + size
-            yield Chunk(source, voff, addr, size, needs_bounce)
+            yield Chunk(source, voff, addr, size, needs_bounce, base + voff)
             voff += size
+        base += source.length
 
 
 class _SegmentOverflow(Exception):
@@ -363,7 +522,11 @@ class Platform:
 
     def __init__(self, memory: PhysicalMemory):
         self.memory = memory
-        self._waiting: deque[DmaMap] = deque()
+        # One FIFO of waiting maps per wait channel (a bounce zone, an IOMMU
+        # domain), as current FreeBSD keeps one waiting list per bounce zone.
+        self._waiting: dict[Any, deque[DmaMap]] = {}
+        # Channels whose resources grew since their queue was last worked on.
+        self._woken: dict[Any, None] = {}
         self._running_deferred = False
         self._root_tags: dict[int, DmaTag] = {}
 
@@ -406,7 +569,28 @@ class Platform:
         raise NotImplementedError
 
     def md_sync(self, tag: DmaTag, dmamap: DmaMap, op: int) -> None:
+        """Synchronize the whole mapping."""
+        self.md_sync_range(tag, dmamap, op, 0, dmamap.dm_mapsize)
+
+    def md_sync_range(self, tag: DmaTag, dmamap: DmaMap, op: int, offset: int,
+                      length: int) -> None:
+        """Synchronize bytes [offset, offset + length) of the mapping (offsets
+        into the loaded data, all sources one after the other)."""
         raise NotImplementedError
+
+    def md_swiotlb_flags(self) -> int:
+        """Tag flags that make this platform bounce whole buffers into
+        contiguous memory, as Linux's swiotlb (0: it never has to)."""
+        return 0
+
+    def md_dma_mask_supported(self, mask: int) -> bool:
+        """Can devices be limited to DMA addresses at or below ``mask``?"""
+        return True
+
+    def md_raw_alloc_range(self, min_addr: int, max_addr: int) -> tuple[int, int]:
+        """The physical range memory for DMA addresses in [min_addr, max_addr]
+        must come from (for NetBSD's bus_dmamem_alloc)."""
+        return min_addr, max_addr
 
     def md_dmamem_alloc(self, tag: DmaTag, flags: int) -> KvaBuffer:
         raise NotImplementedError
@@ -416,6 +600,19 @@ class Platform:
 
     def md_note_deferred(self, tag: DmaTag) -> None:
         pass
+
+    def md_wait_channel(self, tag: DmaTag) -> Any:
+        """The resource pool a deferred load of ``tag`` waits for (hashable).
+
+        Loads waiting on one channel complete in FIFO order; loads of
+        different channels never wait for each other."""
+        return None
+
+    def resources_freed(self, channel: Any) -> None:
+        """Called by the platform when ``channel`` gained resources; the next
+        ``run_deferred`` works through that channel's waiting maps."""
+        if channel in self._waiting:
+            self._woken[channel] = None
 
     # Machine-independent load machinery.
     def start_load(self, tag: DmaTag, dmamap: DmaMap, request: _Request) -> tuple[int, list, int]:
@@ -427,7 +624,9 @@ class Platform:
                 return errno.ENOMEM, [], 0
             dmamap.state = _DEFERRED
             dmamap._deferred = request
-            self._waiting.append(dmamap)
+            channel = self.md_wait_channel(tag)
+            dmamap._wait_channel = channel
+            self._waiting.setdefault(channel, deque()).append(dmamap)
             self.md_note_deferred(tag)
             return errno.EINPROGRESS, [], 0
         return self._finish_load(tag, dmamap, request)
@@ -450,35 +649,64 @@ class Platform:
         return 0, dmamap.dm_segs, len(builder.segs)
 
     def cancel_deferred(self, dmamap: DmaMap) -> None:
-        self._waiting.remove(dmamap)
+        channel = dmamap._wait_channel
+        queue = self._waiting[channel]
+        queue.remove(dmamap)
+        if not queue:
+            del self._waiting[channel]
+            self._woken.pop(channel, None)
+        else:
+            # What the cancelled map had reserved is released by md_unload,
+            # which wakes the channel; its next waiter may fit now.
+            self._woken[channel] = None
         dmamap._deferred = None
+        dmamap._wait_channel = None
+
+    def waiting_maps(self, channel: Any = None) -> list[DmaMap]:
+        """The maps waiting on ``channel``, oldest first."""
+        return list(self._waiting.get(channel, ()))
 
     def run_deferred(self) -> None:
-        """Complete queued loads, oldest first, while their resources can be had.
+        """Complete waiting loads of every woken channel, oldest first within
+        the channel, while that channel's resources suffice.
 
         Called after anything releases resources (unload, invalidation
-        completion).  The driver's lockfunc is held around each callback.
+        completion).  The driver's lockfunc is held around each callback.  A
+        channel's head that still does not fit keeps what it has reserved and
+        stops only its own channel.
         """
         if self._running_deferred:
             return  # a callback unloaded a map; the outer loop picks up the rest
         self._running_deferred = True
         try:
-            while self._waiting:
-                dmamap = self._waiting[0]
-                tag = dmamap.tag
-                request = dmamap._deferred
-                if not self.md_reserve(tag, dmamap, request.sources, wait=True):
-                    break
-                tag.lockfunc(tag.lockfuncarg, BUS_DMA_LOCK)
-                self._waiting.popleft()
-                dmamap._deferred = None
-                try:
-                    error, segs, nsegs = self._finish_load(tag, dmamap, request)
-                    request.callback(request.callback_arg, segs, nsegs, error)
-                finally:
-                    tag.lockfunc(tag.lockfuncarg, BUS_DMA_UNLOCK)
+            while self._woken:
+                channel = next(iter(self._woken))
+                del self._woken[channel]
+                self._run_channel(channel)
         finally:
             self._running_deferred = False
+
+    def _run_channel(self, channel: Any) -> None:
+        queue = self._waiting.get(channel)
+        while queue:
+            dmamap = queue[0]
+            tag = dmamap.tag
+            request = dmamap._deferred
+            if not self.md_reserve(tag, dmamap, request.sources, wait=True):
+                return
+            tag.lockfunc(tag.lockfuncarg, BUS_DMA_LOCK)
+            queue.popleft()
+            if not queue:
+                del self._waiting[channel]
+                self._woken.pop(channel, None)
+            dmamap._deferred = None
+            dmamap._wait_channel = None
+            try:
+                error, segs, nsegs = self._finish_load(tag, dmamap, request)
+                request.callback(request.callback_arg, segs, nsegs, error)
+            finally:
+                tag.lockfunc(tag.lockfuncarg, BUS_DMA_UNLOCK)
+            queue = self._waiting.get(channel)
 
 
 # ---------------------------------------------------------------------------
@@ -655,9 +883,7 @@ def _no_callback(*args: Any) -> None:
     pass
 
 
-def bus_dmamap_load_uio(dmat: DmaTag, map: DmaMap, uio: Uio, callback2: Callback2,
-                        callback_arg: Any, flags: int) -> int:
-    """Map the first ``uio_resid`` bytes of ``uio_iov`` (implies BUS_DMA_NOWAIT)."""
+def _uio_sources(uio: Any) -> list[KvaBuffer]:
     if not isinstance(uio, Uio):
         raise _einval("not a uio")
     if uio.uio_segflg != UIO_SYSSPACE:
@@ -673,11 +899,190 @@ def bus_dmamap_load_uio(dmat: DmaTag, map: DmaMap, uio: Uio, callback2: Callback
         resid -= take
     if resid > 0:
         raise _einval("uio_resid exceeds the iovecs")
+    return sources
+
+
+def bus_dmamap_load_uio(dmat: DmaTag, map: DmaMap, uio: Uio, callback2: Callback2,
+                        callback_arg: Any, flags: int) -> int:
+    """Map the first ``uio_resid`` bytes of ``uio_iov`` (implies BUS_DMA_NOWAIT)."""
+    sources = _uio_sources(uio)
     tag, dmamap = _begin_load(dmat, map, sources, callback2)
     error, segs, nsegs = _load_nowait(tag, dmamap, sources, flags)
     mapsize = 0 if error else uio.uio_resid
     callback2(callback_arg, segs, nsegs, mapsize, error)
     return error
+
+
+def _phys_source(tag: DmaTag, paddr: Any, length: Any) -> PhysRange:
+    if not isinstance(paddr, int) or not isinstance(length, int):
+        raise _einval("a physical range is an int address and an int length")
+    try:
+        return PhysRange(tag.platform.memory, paddr, length)
+    except ValueError as exc:
+        raise _einval(str(exc)) from None
+
+
+def _list_entries(entries: Any, count: int, what: str) -> list:
+    if isinstance(entries, (str, bytes)) or not isinstance(entries, Sequence):
+        raise _einval(f"a {what} list must be a sequence")
+    if not isinstance(count, int) or count < 0 or count > len(entries):
+        raise _einval(f"sglist_cnt {count!r} does not fit a list of {len(entries)} entries")
+    return list(entries[:count])
+
+
+def _vlist_sources(vlist: Any, count: int, offset: int, length: int | None) -> list[KvaBuffer]:
+    """Up to ``length`` bytes (all if None) of virtual segments, from ``offset``
+    into the first one (FreeBSD's _bus_dmamap_load_vlist)."""
+    sources = []
+    entries = _list_entries(vlist, count, "virtual segment")
+    for entry in entries:
+        if not isinstance(entry, KvaBuffer):
+            raise _einval("a virtual segment must be a KvaBuffer")
+        if len(entry) == 0:
+            raise _einval("a virtual segment has length zero")
+    if not isinstance(offset, int) or offset < 0 or offset >= (len(entries[0]) if entries else 1):
+        raise _einval("the offset must lie inside the first segment")
+    remaining = length
+    for entry in entries:
+        if remaining == 0:
+            break
+        take = len(entry) - offset
+        if remaining is not None:
+            take = min(take, remaining)
+            remaining -= take
+        sources.append(entry.slice(offset, take))
+        offset = 0
+    if remaining:
+        raise _einval(f"the list is {remaining:#x} bytes short of the transfer length")
+    return sources
+
+
+def _plist_sources(tag: DmaTag, plist: Any, count: int) -> list[PhysRange]:
+    """Every entry of a list of physical segments (FreeBSD's _bus_dmamap_load_plist)."""
+    sources = []
+    for entry in _list_entries(plist, count, "physical segment"):
+        if isinstance(entry, DmaSegment):
+            paddr, length = entry.ds_addr, entry.ds_len
+        elif isinstance(entry, tuple) and len(entry) == 2:
+            paddr, length = entry
+        else:
+            raise _einval("a physical segment is a DmaSegment or a (paddr, length) pair")
+        if length:
+            sources.append(_phys_source(tag, paddr, length))
+    return sources
+
+
+def _bio_sources(tag: DmaTag, bio: Any) -> list:
+    if not isinstance(bio, Bio):
+        raise _einval("not a bio")
+    if not isinstance(bio.bio_bcount, int) or bio.bio_bcount < 0:
+        raise _einval("bio_bcount must be a non-negative int")
+    if bio.bio_flags & BIO_VLIST:
+        return _vlist_sources(bio.bio_data, bio.bio_ma_n, bio.bio_ma_offset, bio.bio_bcount)
+    if bio.bio_flags & BIO_UNMAPPED:
+        if bio.bio_ma is None:
+            raise _einval("an unmapped bio needs bio_ma")
+        return [_page_array(tag.platform.memory, bio.bio_ma, bio.bio_bcount, bio.bio_ma_offset)]
+    return [_buffer_source(bio.bio_data, bio.bio_bcount)]
+
+
+_CCB_FUNC_CODES = (XPT_SCSI_IO, XPT_CONT_TARGET_IO, XPT_ATA_IO, XPT_NVME_IO, XPT_NVME_ADMIN)
+
+
+def _ccb_sources(tag: DmaTag, ccb: Any) -> list:
+    """FreeBSD's _bus_dmamap_load_ccb: the data of a CCB by its CAM_DATA kind."""
+    if not isinstance(ccb, Ccb):
+        raise _einval("not a ccb")
+    func_code, flags = ccb.ccb_h.func_code, ccb.ccb_h.flags
+    if func_code not in _CCB_FUNC_CODES:
+        raise _einval(f"CCB function code {func_code:#x} carries no data")
+    io = ccb.csio
+    data_ptr, dxfer_len, sglist_cnt = io.data_ptr, io.dxfer_len, io.sglist_cnt
+    if not isinstance(dxfer_len, int) or dxfer_len < 0:
+        raise _einval("dxfer_len must be a non-negative int")
+    kind = flags & CAM_DATA_MASK
+    if func_code == XPT_ATA_IO and kind in (CAM_DATA_SG, CAM_DATA_SG_PADDR):
+        raise _einval("XPT_ATA_IO CCBs have no S/G list")
+    if kind == CAM_DATA_VADDR:
+        return [_buffer_source(data_ptr, dxfer_len)]
+    if kind == CAM_DATA_PADDR:
+        return [_phys_source(tag, data_ptr, dxfer_len)]
+    if kind == CAM_DATA_SG:
+        return _vlist_sources(data_ptr, sglist_cnt, 0, dxfer_len)
+    if kind == CAM_DATA_SG_PADDR:
+        return _plist_sources(tag, data_ptr, sglist_cnt)
+    if kind == CAM_DATA_BIO:
+        return _bio_sources(tag, data_ptr)
+    raise _einval(f"CCB data kind {kind:#x} is not one of the CAM_DATA_* kinds")
+
+
+def _load_sources(dmat: DmaTag, map: DmaMap, sources: list, callback: Callback,
+                  callback_arg: Any, flags: int) -> int:
+    tag, dmamap = _begin_load(dmat, map, sources, callback)
+    return _load_with_callback(tag, dmamap, sources, callback, callback_arg, flags)
+
+
+def bus_dmamap_load_ma(dmat: DmaTag, map: DmaMap, ma: Sequence[int], tlen: int, ma_offs: int,
+                       callback: Callback, callback_arg: Any, flags: int) -> int:
+    """Map ``tlen`` bytes of the page array ``ma`` starting ``ma_offs`` into
+    its first page; same protocol as bus_dmamap_load."""
+    tag = _check_tag(dmat)
+    sources = [_page_array(tag.platform.memory, ma, tlen, ma_offs)]
+    return _load_sources(tag, map, sources, callback, callback_arg, flags)
+
+
+def bus_dmamap_load_bio(dmat: DmaTag, map: DmaMap, bio: Bio, callback: Callback,
+                        callback_arg: Any, flags: int) -> int:
+    """Map a bio (mapped, BIO_UNMAPPED or BIO_VLIST); same protocol as bus_dmamap_load."""
+    tag = _check_tag(dmat)
+    return _load_sources(tag, map, _bio_sources(tag, bio), callback, callback_arg, flags)
+
+
+def bus_dmamap_load_ccb(dmat: DmaTag, map: DmaMap, ccb: Ccb, callback: Callback,
+                        callback_arg: Any, flags: int) -> int:
+    """Map a CCB's data by its CAM_DATA_* kind; same protocol as bus_dmamap_load.
+
+    A CCB with CAM_DIR_NONE moves no data: the callback gets no segments and
+    the map is left as it is (unloaded), as in FreeBSD."""
+    tag, dmamap = _check_map(dmat, map)
+    if not isinstance(ccb, Ccb):
+        raise _einval("not a ccb")
+    if not callable(callback):
+        raise _einval("callback is not callable")
+    if ccb.ccb_h.flags & CAM_DIR_MASK == CAM_DIR_NONE:
+        callback(callback_arg, [], 0, 0)
+        return 0
+    return _load_sources(tag, dmamap, _ccb_sources(tag, ccb), callback, callback_arg, flags)
+
+
+def bus_dmamap_load_mem(dmat: DmaTag, map: DmaMap, mem: Memdesc, callback: Callback,
+                        callback_arg: Any, flags: int) -> int:
+    """Map a memory descriptor of any MEMDESC_* kind; same protocol as bus_dmamap_load."""
+    tag = _check_tag(dmat)
+    if not isinstance(mem, Memdesc):
+        raise _einval("not a memdesc")
+    kind = mem.md_type
+    if kind == MEMDESC_VADDR:
+        sources = [_buffer_source(mem.data, mem.md_len)]
+    elif kind == MEMDESC_PADDR:
+        sources = [_phys_source(tag, mem.data, mem.md_len)]
+    elif kind == MEMDESC_VLIST:
+        sources = _vlist_sources(mem.data, mem.md_nseg, 0, None)
+    elif kind == MEMDESC_PLIST:
+        sources = _plist_sources(tag, mem.data, mem.md_nseg)
+    elif kind == MEMDESC_BIO:
+        sources = _bio_sources(tag, mem.data)
+    elif kind == MEMDESC_UIO:
+        sources = _uio_sources(mem.data)
+    elif kind == MEMDESC_MBUF:
+        sources = _mbuf_sources(mem.data)
+    elif kind == MEMDESC_CCB:
+        sources = _ccb_sources(tag, mem.data)
+    elif kind == MEMDESC_VMPAGES:
+        sources = [_page_array(tag.platform.memory, mem.data, mem.md_len, mem.md_offset)]
+    else:
+        raise _einval(f"unknown memdesc type {kind!r}")
+    return _load_sources(tag, map, sources, callback, callback_arg, flags)
 
 
 def bus_dmamap_unload(dmat: DmaTag, map: DmaMap) -> None:

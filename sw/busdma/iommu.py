@@ -109,6 +109,7 @@ class _Mapping:
     npages: int
     page_offset: int
     mapped: bool = False
+    owner: bool = True    # the first mapping of an IOVA range allocates and frees it
 
 
 @dataclass
@@ -230,6 +231,7 @@ class IommuPlatform(Platform):
         for seq, domain, iova in self._pending_free:
             if self._fence_completed(seq):
                 domain.iovas.free(iova)
+                self.resources_freed(domain.device_id)
             else:
                 still_pending.append((seq, domain, iova))
         self._pending_free = still_pending
@@ -277,30 +279,53 @@ class IommuPlatform(Platform):
     def md_map_create(self, tag: DmaTag, dmamap: DmaMap, for_dmamem: bool) -> None:
         dmamap.md = _MapState()
 
+    @staticmethod
+    def _iova_groups(sources: list) -> list[list]:
+        """Sources that meet at page boundaries (one ends at the end of a page,
+        the next starts at the start of one) share an IOVA range, so that the
+        device sees them as one contiguous run, as Linux's IOMMU DMA layer
+        maps a scatterlist."""
+        groups: list[list] = []
+        for source in sources:
+            if source.length == 0:
+                continue
+            starts_page = source.paddr(0) & PAGE_MASK == 0
+            if groups and starts_page:
+                last = groups[-1][-1]
+                if (last.paddr(last.length - 1) + 1) & PAGE_MASK == 0:
+                    groups[-1].append(source)
+                    continue
+            groups.append([source])
+        return groups
+
     def md_reserve(self, tag: DmaTag, dmamap: DmaMap, sources: list, wait: bool) -> bool:
         state: _MapState = dmamap.md
         if state.mappings:
             return True
-        layouts = [_IovaRange(source.paddr(0) & PAGE_MASK, source.length)
-                   for source in sources if source.length]
+        groups = self._iova_groups(sources)
+        layouts = [_IovaRange(g[0].paddr(0) & PAGE_MASK, sum(s.length for s in g))
+                   for g in groups]
         if not self._layout_possible(tag, layouts):
             raise BusDmaError(errno.EINVAL, "a segment would start at an IOVA that violates the "
                               "tag's alignment, and an IOMMU cannot move data within a page")
         self._reclaim()
         domain = self._domain(tag)
-        for source in sources:
-            if source.length == 0:
-                continue
-            page_offset = source.paddr(0) & PAGE_MASK
-            npages = -(-(page_offset + source.length) // PAGE_SIZE)
-            iova = domain.iovas.alloc(npages * PAGE_SIZE, max(tag.alignment, PAGE_SIZE),
-                                      tag.boundary, min(tag.lowaddr, self.iova_limit - 1))
+        for group in groups:
+            sizes = [(s.paddr(0) & PAGE_MASK, -(-((s.paddr(0) & PAGE_MASK) + s.length) // PAGE_SIZE))
+                     for s in group]
+            iova = domain.iovas.alloc(sum(n for _, n in sizes) * PAGE_SIZE,
+                                      max(tag.alignment, PAGE_SIZE), tag.boundary,
+                                      min(tag.lowaddr, self.iova_limit - 1))
             if iova is None:
                 for mapping in state.mappings:
-                    domain.iovas.free(mapping.iova)
+                    if mapping.owner:
+                        domain.iovas.free(mapping.iova)
                 state.mappings = []
                 return False
-            state.mappings.append(_Mapping(source, iova, npages, page_offset))
+            for index, (source, (page_offset, npages)) in enumerate(zip(group, sizes)):
+                state.mappings.append(_Mapping(source, iova, npages, page_offset,
+                                               owner=index == 0))
+                iova += npages * PAGE_SIZE
         return True
 
     def md_load(self, tag: DmaTag, dmamap: DmaMap, sources: list, builder: SegmentBuilder) -> None:
@@ -314,7 +339,9 @@ class IommuPlatform(Platform):
                                       spec.leaf_pte(paddr))
             mapping.mapped = True
             self.mapped_pages += mapping.npages
-            ranges.append(_IovaRange(mapping.iova + mapping.page_offset, mapping.source.length))
+            if mapping.owner:
+                ranges.append(_IovaRange(mapping.iova + mapping.page_offset, 0))
+            ranges[-1].length += mapping.source.length
         for chunk in plan_chunks(tag, ranges):
             assert not chunk.needs_bounce, "md_reserve admits only alignable layouts"
             if builder.add(chunk.addr, chunk.size) != chunk.size:
@@ -326,8 +353,9 @@ class IommuPlatform(Platform):
         dmamap.md = _MapState()
         mapped = [m for m in mappings if m.mapped]
         for mapping in mappings:
-            if not mapping.mapped:
+            if not mapping.mapped and mapping.owner:
                 domain.iovas.free(mapping.iova)
+                self.resources_freed(domain.device_id)
         if not mapped:
             return
         commands = []
@@ -340,14 +368,27 @@ class IommuPlatform(Platform):
             commands.append(spec.iotinval_vma(domain.pscid))
         self.mapped_pages -= len(pages)
         seq = self._submit(commands)
-        self._pending_free += [(seq, domain, m.iova) for m in mapped]
+        self._pending_free += [(seq, domain, m.iova) for m in mapped if m.owner]
         self._reclaim()
 
-    def md_sync(self, tag: DmaTag, dmamap: DmaMap, op: int) -> None:
+    def md_sync_range(self, tag: DmaTag, dmamap: DmaMap, op: int, offset: int,
+                      length: int) -> None:
         """Nothing to copy: the device reaches the client's own pages."""
+
+    def md_dma_mask_supported(self, mask: int) -> bool:
+        """A mask must leave room for at least one page of IOVA space."""
+        return min(mask, self.iova_limit - 1) >= self.iova_base + PAGE_SIZE - 1
+
+    def md_raw_alloc_range(self, min_addr: int, max_addr: int) -> tuple[int, int]:
+        """DMA addresses are IOVAs: any physical page will do."""
+        return 0, self.memory.size - 1
 
     def md_note_deferred(self, tag: DmaTag) -> None:
         self.total_deferred += 1
+
+    def md_wait_channel(self, tag: DmaTag) -> int:
+        """Loads wait per device: each device has its own IOVA space."""
+        return tag.device_id
 
     def md_dmamem_alloc(self, tag: DmaTag, flags: int) -> KvaBuffer:
         size = tag.maxsize

@@ -71,35 +71,42 @@ class PageAllocator:
                 if pfn > resume:
                     del self._resume[key]
 
-    def alloc_page(self, *, max_addr: int | None = None, alignment: int = PAGE_SIZE) -> int:
-        return self.alloc_contig(PAGE_SIZE, max_addr=max_addr, alignment=alignment)
+    def alloc_page(self, *, max_addr: int | None = None, alignment: int = PAGE_SIZE,
+                   min_addr: int | None = None) -> int:
+        return self.alloc_contig(PAGE_SIZE, max_addr=max_addr, alignment=alignment,
+                                 min_addr=min_addr)
 
-    def alloc_pages(self, count: int, *, max_addr: int | None = None) -> list[int]:
-        """``count`` pages, not necessarily contiguous, each ending at or below ``max_addr``."""
-        if count > self._limit_pfn(max_addr) - self._first_page:
-            raise OutOfMemory(f"{count} pages requested, fewer exist below the limit")
+    def alloc_pages(self, count: int, *, max_addr: int | None = None,
+                    min_addr: int | None = None) -> list[int]:
+        """``count`` pages, not necessarily contiguous, each ending at or below
+        ``max_addr`` and starting at or above ``min_addr``."""
+        if count > self._limit_pfn(max_addr) - self._low_pfn(min_addr):
+            raise OutOfMemory(f"{count} pages requested, fewer exist in the range")
         pages: list[int] = []
         try:
             for _ in range(count):
-                pages.append(self._alloc_single(max_addr))
+                pages.append(self._alloc_single(max_addr, min_addr))
         except OutOfMemory:
             self.free(pages)
             raise
         return pages
 
     def alloc_contig(self, size: int, *, max_addr: int | None = None,
-                     alignment: int = PAGE_SIZE, boundary: int = 0) -> int:
+                     alignment: int = PAGE_SIZE, boundary: int = 0,
+                     min_addr: int | None = None) -> int:
         """A physically contiguous run of ``round_page(size)`` bytes that starts
-        on ``alignment``, ends at or below ``max_addr`` and, when it fits inside
-        one ``boundary`` block, does not cross a ``boundary`` multiple.
-        Taken from the top of the allowed range, like FreeBSD's contigmalloc."""
+        on ``alignment``, at or above ``min_addr``, ends at or below ``max_addr``
+        and, when it fits inside one ``boundary`` block, does not cross a
+        ``boundary`` multiple.  Taken from the top of the allowed range, like
+        FreeBSD's contigmalloc."""
         npages = max(1, round_page(size) // PAGE_SIZE)
         step = max(alignment, PAGE_SIZE) // PAGE_SIZE
         limit_pfn = self._limit_pfn(max_addr)
+        low_pfn = self._low_pfn(min_addr)
         pfn = (limit_pfn - npages) // step * step
         if npages == 1:
             pfn = min(pfn, self._resume.get((limit_pfn, step), pfn))
-        while pfn >= self._first_page:
+        while pfn >= low_pfn:
             start, end = pfn * PAGE_SIZE, (pfn + npages) * PAGE_SIZE
             if boundary and end - start <= boundary and start // boundary != (end - 1) // boundary:
                 pfn = ((end - 1) // boundary * boundary - (end - start)) // PAGE_SIZE // step * step
@@ -118,17 +125,23 @@ class PageAllocator:
             return self.npages
         return min(self.npages, (max_addr + 1) // PAGE_SIZE)
 
-    def _alloc_single(self, max_addr: int | None) -> int:
+    def _low_pfn(self, min_addr: int | None) -> int:
+        if min_addr is None:
+            return self._first_page
+        return max(self._first_page, round_page(max(min_addr, 0)) // PAGE_SIZE)
+
+    def _alloc_single(self, max_addr: int | None, min_addr: int | None = None) -> int:
         limit_pfn = self._limit_pfn(max_addr)
-        if limit_pfn <= self._first_page:
-            raise OutOfMemory("no memory below the limit")
+        low_pfn = self._low_pfn(min_addr)
+        if limit_pfn <= low_pfn:
+            raise OutOfMemory("no memory in the range")
         if self.shuffle:
             for _ in range(64):
-                pfn = self._rng.randrange(self._first_page, limit_pfn)
+                pfn = self._rng.randrange(low_pfn, limit_pfn)
                 if pfn not in self._used:
                     self._used.add(pfn)
                     return pfn * PAGE_SIZE
-        return self.alloc_contig(PAGE_SIZE, max_addr=max_addr)
+        return self.alloc_contig(PAGE_SIZE, max_addr=max_addr, min_addr=min_addr)
 
 
 class PhysicalMemory:
