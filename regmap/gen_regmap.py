@@ -400,6 +400,12 @@ def outputs(m):
     }
     out.update(gen_iommu.outputs())
     out.update(gen_desc.outputs())
+    # every generated source carries the license line right after its banner
+    spdx = {".py": "# {}\n", ".vh": "// {}\n", ".h": "/* {} */\n"}
+    for path, text in out.items():
+        if path.suffix in spdx:
+            first, rest = text.split("\n", 1)
+            out[path] = first + "\n" + spdx[path.suffix].format("SPDX-License-Identifier: Apache-2.0") + rest
     return out
 
 

@@ -275,6 +275,7 @@ module dma_datapath #(
         s_keep_bytes = N[OFF_W:0];
         for (k = N - 1; k >= 1; k = k - 1)
             if (!s_axis_tkeep[k]) s_keep_bytes = k[OFF_W:0];
+        if (!s_axis_tkeep[0]) s_keep_bytes = N[OFF_W:0];
     end
     wire                  sv_empty, sv_full, sv_ready, sv_last;
     wire                  sv_valid = !sv_empty;
