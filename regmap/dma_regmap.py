@@ -83,7 +83,9 @@ GLOBAL_REGS = [
           "not the per-channel lines"),
     ]),
     R("GSTATUS", 0x014, "RO", 0, "Global status (one bit per channel; bits of absent channels read 0).", [
-        F("BUSY", 7, 0, "RO", 0, "channel c is busy: its state is RUNNING or STOPPING"),
+        F("BUSY", 7, 0, "RO", 0,
+          "channel c is busy: its state is RUNNING or STOPPING (also while it waits at the end of "
+          "its chain, STATUS.WAITING = 1)"),
         F("IRQ", 23, 16, "RO", 0, "level of channel c's interrupt line irq[c]"),
     ]),
 ]
@@ -91,43 +93,63 @@ GLOBAL_REGS = [
 CHANNEL_REGS = [
     R("CTRL", 0x00, "RW", 0, "Channel control.", [
         F("RUN", 0, 0, "RW", 0,
-          "1 = run (an IDLE channel starts at once, also right after a reset); 0 = stop: no new descriptor starts, those already started finish (state STOPPING, then IDLE, or HALTED after an error)"),
+          "1 = run: an IDLE channel starts at once at CUR_DESC (also right after a reset); if its "
+          "chain had ended (CUR_DESC bit 0 set) it first reads the last descriptor's NEXT again, as "
+          "on a doorbell. Ignored while HALTED (only RESET leaves HALTED). 0 = stop: no new "
+          "descriptor starts, those already started finish (state STOPPING, then IDLE, or HALTED "
+          "after an error)"),
         F("RESET", 1, 1, "WO", 0,
-          "write 1 to reset the channel (a one-cycle pulse to the front end; also clears IRQ_STATUS); "
-          "self-clearing, reads 0. The other CTRL bits of the same write are stored as written"),
+          "write 1 to reset the channel (a one-cycle pulse to the front end). It clears IRQ_STATUS "
+          "at once (a bit the channel sets in the same cycle too), and the channel raises no "
+          "interrupt until it is IDLE again. HALTED or IDLE: IDLE at once; RUNNING or STOPPING: it "
+          "first lets the started descriptors finish and be written back, like a stop. Then ERR_CODE and "
+          "COMPLETED read 0; CUR_DESC is kept. Self-clearing, reads 0. The other CTRL bits of the "
+          "same write are stored as written (RESET with RUN = 1 restarts at CUR_DESC once IDLE)"),
         F("IE_DONE", 4, 4, "RW", 0, "interrupt enable for IRQ_STATUS.DONE"),
         F("IE_ERR", 5, 5, "RW", 0, "interrupt enable for IRQ_STATUS.ERR"),
         F("IE_IDLE", 6, 6, "RW", 0, "interrupt enable for IRQ_STATUS.IDLE"),
         F("COAL_COUNT", 23, 16, "RW", 0,
           "interrupt coalescing: raise DONE after this many completed descriptors that have "
-          "their IRQ flag set (0 behaves as 1)"),
+          "their IRQ flag set (0 behaves as 1); flagged completions still uncounted are also "
+          "signalled when the channel reaches the end of its chain, when a stop completes and "
+          "when it halts"),
     ]),
     R("COAL_TIMEOUT", 0x04, "RW", 0,
       "Interrupt coalescing timeout.", [
         F("CYCLES", 31, 0, "RW", 0,
           "clock cycles after the last counted completion before DONE is raised anyway when the "
-          "count is below COAL_COUNT (0 = no timeout)"),
+          "count is below COAL_COUNT (0 = no timeout: pending completions are then signalled at "
+          "the end of the chain, a stop or a halt)"),
     ]),
     R("STATUS", 0x08, "RO", 0, "Channel status (live, from the front end).", [
         F("STATE", 1, 0, "RO", 0, "channel state (state code table)"),
         F("WAITING", 2, 2, "RO", 0,
           "running, at the end of its descriptor chain, waiting for a doorbell"),
-        F("ERR_CODE", 11, 8, "RO", 0, "code of the first error since the last channel reset (error code table)"),
+        F("ERR_CODE", 11, 8, "RO", 0,
+          "the error that halted the channel: that of the first descriptor in chain order that "
+          "failed (error code table; docs/descriptors.md); final once STATE = HALTED; "
+          "0 after a channel reset"),
     ]),
     R("CUR_DESC_LO", 0x10, "RW", 0,
-      "Next descriptor address, bits 31:0. A write sets the address of the next descriptor "
-      "to start (only honoured while the channel is IDLE or HALTED); a read returns the live value "
+      "Next descriptor address, bits 31:0. A write (only honoured while the channel is IDLE or "
+      "HALTED, ignored otherwise) sets where the channel starts: the first descriptor to "
+      "execute, or D | 1 to resume after descriptor D (RUN reads D's NEXT first); an address "
+      "that is not 64-byte aligned (bits 5:1 not 0) halts the channel with DESC_ALIGN, "
+      "ERR_DESC = that address (bit 0 cleared), when it runs. A read returns the live value "
       "from the front end: the first descriptor not started yet, or, at the end of the chain, "
-      "the last descriptor's NEXT with bit 0 (EOC) set.", [
-        F("ADDR", 31, 0, "RW", 0, "descriptor address bits 31:0 (64-byte aligned)"),
+      "the address of the last descriptor with bit 0 (EOC) set. A channel reset keeps it.", [
+        F("ADDR", 31, 0, "RW", 0, "descriptor address bits 31:0 (64-byte aligned; bit 0: resume after it)"),
     ]),
     R("CUR_DESC_HI", 0x14, "RW", 0, "Next descriptor address, bits 63:32 (as CUR_DESC_LO).", [
         F("ADDR", 31, 0, "RW", 0, "descriptor address bits 63:32"),
     ]),
-    R("ERR_DESC_LO", 0x18, "RO", 0, "Address of the descriptor that caused the last error, bits 31:0.", [
+    R("ERR_DESC_LO", 0x18, "RO", 0,
+      "Address of the descriptor that caused the last halt, bits 31:0: the first descriptor "
+      "in chain order that failed. Its error is STATUS.ERR_CODE; meaningful while ERR_CODE "
+      "is not 0 (a channel reset does not clear it).", [
         F("ADDR", 31, 0, "RO", 0, "descriptor address bits 31:0"),
     ]),
-    R("ERR_DESC_HI", 0x1C, "RO", 0, "Address of the descriptor that caused the last error, bits 63:32.", [
+    R("ERR_DESC_HI", 0x1C, "RO", 0, "Address of the descriptor that caused the last halt, bits 63:32 (as ERR_DESC_LO).", [
         F("ADDR", 31, 0, "RO", 0, "descriptor address bits 63:32"),
     ]),
     R("DOORBELL", 0x20, "WO", 0,
@@ -135,14 +157,20 @@ CHANNEL_REGS = [
       "front end); reads return 0.", [
         F("RING", 31, 0, "WO", 0, "any value"),
     ]),
-    R("COMPLETED", 0x24, "RO", 0, "Descriptors completed since the last channel reset (status written back, with or without a data error).", [
+    R("COMPLETED", 0x24, "RO", 0,
+      "Descriptors completed since the last channel reset: those whose STATUS/BYTES write-back "
+      "was acknowledged OKAY, with or without a data error. A descriptor whose write-back got an "
+      "error response is not counted. After a reset of a running channel it reads 0 (the "
+      "descriptors that finish after the RESET write are not counted).", [
         F("COUNT", 31, 0, "RO", 0, "completed descriptors (wraps)"),
     ]),
     R("IRQ_STATUS", 0x28, "W1C", 0,
       "Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}).", [
-        F("DONE", 0, 0, "W1C", 0, "descriptor completion (after coalescing)"),
+        F("DONE", 0, 0, "W1C", 0, "descriptor completion (after coalescing, CTRL.COAL_COUNT)"),
         F("ERR", 1, 1, "W1C", 0, "an error stopped the channel (see STATUS.ERR_CODE, ERR_DESC)"),
-        F("IDLE", 2, 2, "W1C", 0, "the channel reached the end of its chain (STATUS.WAITING) or a stop finished (state IDLE)"),
+        F("IDLE", 2, 2, "W1C", 0,
+          "the channel reached the end of its chain (STATUS.WAITING rose; again after a doorbell "
+          "that found nothing appended) or a stop finished (state IDLE; not after a RESET)"),
     ]),
 ]
 
@@ -150,7 +178,7 @@ STATE_CODES = [
     (0, "IDLE", "not running, nothing in flight"),
     (1, "RUNNING", "fetching and executing descriptors"),
     (2, "HALTED", "stopped by an error; reset the channel to continue"),
-    (3, "STOPPING", "RUN cleared; finishing the descriptors already started"),
+    (3, "STOPPING", "RUN cleared, an error or a RESET; finishing the descriptors already started"),
 ]
 STATE_WIDTH = 2
 

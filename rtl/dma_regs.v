@@ -10,9 +10,9 @@
 //
 // Front-end interface: per-channel vectors are flattened, channel c in [c*W +: W].
 // ch_reset, ch_doorbell and ch_cur_desc_wr are one-cycle pulses; the ch_irq_*_set
-// inputs are one-cycle pulses setting IRQ_STATUS bits (a set wins over a clear in
-// the same cycle). irq[c] = registered |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE});
-// irq_global = GCTRL.GIE & |irq.
+// inputs are one-cycle pulses setting IRQ_STATUS bits (a set wins over a W1C clear in
+// the same cycle, not over a channel reset).
+// irq[c] = registered |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}); irq_global = GCTRL.GIE & |irq.
 module dma_regs #(
     parameter NUM_CHANNELS    = 4,    // 1..8
     parameter DATA_WIDTH      = 64,   // reported in CAP0 (as bytes per beat)
@@ -274,9 +274,10 @@ module dma_regs #(
                         cd_lo <= (cd_lo & ~w_bmask) | (w_data & w_bmask);
                     if (w_cdhi)
                         cd_hi <= (cd_hi & ~w_bmask) | (w_data & w_bmask);
-                    // a channel reset clears IRQ_STATUS; a set in the same cycle wins
+                    // a channel reset clears IRQ_STATUS, even a set in the same cycle
+                    // (the channel raises none from the reset pulse until it is IDLE)
                     if (w_reset)
-                        irq_status <= irq_set;
+                        irq_status <= 3'b000;
                     else
                         irq_status <= (irq_status & ~irq_clr) | irq_set;
                     reset_p <= w_reset;

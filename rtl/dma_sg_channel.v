@@ -15,6 +15,15 @@
 // work, in-flight work completes) -> IDLE, or HALTED after an error.
 // At the end of its chain (EOC) a running channel waits; a doorbell makes it
 // re-read the NEXT field of that last descriptor and go on if it was linked.
+// Starting an IDLE channel whose chain had ended (RUN) counts as a doorbell.
+//
+// Errors are reported in chain order. The first error event (a datapath status
+// or write-back error, or an error entry at the prefetch queue's head) stops
+// the channel taking work at once, but ERR_CODE/ERR_DESC are only latched in
+// chain order: a descriptor's data error is latched with its write-back (which
+// finishes in chain order; a failed write-back wins over the data error), and
+// an error entry at the head (fetch error, malformed, misaligned) only once
+// every descriptor before it has been written back without error.
 //
 // Prefetch slots (flip-flops, 2^PF_DEPTH_LOG2 of them, a circular queue): a
 // fetch reserves the slot it will fill when it is issued (prefetched plus
@@ -55,9 +64,9 @@ module dma_sg_channel #(
     output reg  [63:0]           err_desc,
     output wire [63:0]           cur_desc,
     output reg  [31:0]           completed,
-    output reg                   irq_done_set,
-    output reg                   irq_err_set,
-    output reg                   irq_idle_set,
+    output wire                  irq_done_set,     // (none from a RESET until IDLE)
+    output wire                  irq_err_set,
+    output wire                  irq_idle_set,
     // descriptor fetch (shared AR port)
     output wire                  fetch_req,
     output wire [ADDR_WIDTH-1:0] fetch_addr,
@@ -190,6 +199,7 @@ module dma_sg_channel #(
     // the error code is only encoded at the head
     wire [1:0] push_rerr = push_align_err ? 2'd0 : err_now;
     wire       push_mal  = !push_align_err && bad_now && !relink_q;
+    wire       push_rl   = !push_align_err && relink_q;   // a failed re-read of the last NEXT
 
     wire pf_push = push_fetched || push_align_err;
     wire pf_pop;
@@ -202,14 +212,14 @@ module dma_sg_channel #(
     wire [PF_DEPTH*IMG_W-1:0]      img_v;
     wire [PF_DEPTH*ADDR_WIDTH-1:0] addr_v;
     wire [PF_DEPTH*2-1:0]          rerr_v;
-    wire [PF_DEPTH-1:0]            mal_v, align_v;
+    wire [PF_DEPTH-1:0]            mal_v, align_v, rl_v;
     genvar s, h;
     generate
         for (s = 0; s < PF_DEPTH; s = s + 1) begin : g_slot
             reg [IMG_W-1:0]      img;
             reg [ADDR_WIDTH-1:0] addr;
             reg [1:0]            rerr;
-            reg                  mal, align;
+            reg                  mal, align, rl;
             localparam [PW-1:0] SI = s;
             wire tail = (pf_wr == SI);
             for (h = 2; h < 8; h = h + 1) begin : g_chunk
@@ -229,6 +239,7 @@ module dma_sg_channel #(
                     rerr  <= push_rerr;
                     mal   <= push_mal;
                     align <= push_align_err;
+                    rl    <= push_rl;
                 end
             end
             assign img_v[s*IMG_W +: IMG_W]           = img;
@@ -236,6 +247,7 @@ module dma_sg_channel #(
             assign rerr_v[s*2 +: 2]                   = rerr;
             assign mal_v[s]                           = mal;
             assign align_v[s]                         = align;
+            assign rl_v[s]                            = rl;
         end
     endgenerate
 
@@ -244,6 +256,7 @@ module dma_sg_channel #(
     wire [1:0]            pf_rerr  = rerr_v[pf_rd*2 +: 2];
     wire                  pf_mal   = mal_v[pf_rd];
     wire                  pf_align = align_v[pf_rd];
+    wire                  pf_relink = rl_v[pf_rd];   // (its address is the chain's last descriptor)
     wire                  pf_bad   = (pf_rerr != 2'd0) || pf_mal || pf_align;
     wire [3:0]            pf_err   = pf_align ? E_DESC_ALIGN :
                                      (pf_rerr == 2'd1) ? E_FETCH_SLVERR :
@@ -291,13 +304,15 @@ module dma_sg_channel #(
     assign sts_desc_irq  = if_irq;
 
     // ------------------------------------------------------------------ errors
-    // write-backs finish in status order, so a FIFO tells whose finished
+    // write-backs finish in status order, so a FIFO tells whose finished (and with
+    // which datapath error code)
     wire [ADDR_WIDTH-1:0] wb_done_addr;
+    wire [3:0]            wb_done_sts;
     wire wbq_full, wbq_empty;
-    dma_fifo #(.WIDTH(ADDR_WIDTH), .DEPTH_LOG2(CMD_DEPTH_LOG2)) wb_q (
+    dma_fifo #(.WIDTH(ADDR_WIDTH + 4), .DEPTH_LOG2(CMD_DEPTH_LOG2)) wb_q (
         .clk(clk), .rst(rst),
-        .wr_en(sts_valid), .din(if_addr), .full(wbq_full),
-        .rd_en(wb_done), .dout(wb_done_addr), .empty(wbq_empty)
+        .wr_en(sts_valid), .din({sts_error, if_addr}), .full(wbq_full),
+        .rd_en(wb_done), .dout({wb_done_sts, wb_done_addr}), .empty(wbq_empty)
     );
     // NEXT comes early through fetch_next; CTRL[31:4] and LEN's range were checked by
     // the front end; a slot's SRC/DST/LEN bits above the widths are not used
@@ -306,24 +321,37 @@ module dma_sg_channel #(
     wire       err_sts     = sts_valid && (sts_error != 4'd0);
     wire       err_wb      = wb_done && (wb_bus_err != 2'd0);
     wire       ev_now      = err_sts || err_wb;
-    // A status or write-back error is registered first, with its code and descriptor
-    // (as if it had arrived one cycle later); the head error flag is a register too.
-    // The state machine and ERR_CODE/ERR_DESC act on these, in the original priority.
+    // A status or write-back error is registered first (as if it had arrived one
+    // cycle later); the head error flag is a register too. The state machine stops
+    // taking work on the first of these (new_error).
     reg                   ev_q;
-    reg  [3:0]            ev_code_q;
-    reg  [ADDR_WIDTH-1:0] ev_desc_q;
+    // The error of a descriptor in flight is latched with its write-back, in chain
+    // order: the write-back's own error, else the datapath's code (registered too).
+    reg                   wbe_q;
+    reg  [3:0]            wbe_code_q;
+    reg  [ADDR_WIDTH-1:0] wbe_desc_q;
     always @(posedge clk) begin
-        if (rst)
-            ev_q <= 1'b0;
-        else
-            ev_q <= ev_now;
-        ev_code_q <= err_sts ? sts_error : wb_err_code;
-        ev_desc_q <= err_sts ? if_addr : wb_done_addr;
+        if (rst) begin
+            ev_q  <= 1'b0;
+            wbe_q <= 1'b0;
+        end else begin
+            ev_q  <= ev_now;
+            wbe_q <= wb_done && (wb_bus_err != 2'd0 || wb_done_sts != 4'd0);
+        end
+        wbe_code_q <= (wb_bus_err != 2'd0) ? wb_err_code : wb_done_sts;
+        wbe_desc_q <= wb_done_addr;
     end
     wire        new_error = head_error || ev_q;
     assign      stays_running = run && !reset_req && !new_error;
-    wire [3:0]  new_code  = head_error ? head_code_q : ev_code_q;
-    wire [63:0] new_desc  = {{(64-ADDR_WIDTH){1'b0}}, head_error ? pf_addr : ev_desc_q};
+    // an error entry at the head is the channel's error once nothing before it is in
+    // flight (all earlier descriptors written back) and none of them failed; it is
+    // acted on while running, or while the stop it caused (or an error) completes
+    wire        quiet      = (if_count == 0) && (wb_pending == 0);
+    wire        head_final = head_bad_q && quiet
+                             && (running || (state == ST_STOPPING && stop_halt));
+    wire        err_latch  = wbe_q || head_final;
+    wire [3:0]  new_code   = wbe_q ? wbe_code_q : head_code_q;
+    wire [63:0] new_desc   = {{(64-ADDR_WIDTH){1'b0}}, wbe_q ? wbe_desc_q : pf_addr};
 
     // ---------------------------------------------------------- interrupts
     reg  [7:0]  coal_seen;
@@ -339,15 +367,31 @@ module dma_sg_channel #(
         count_irq <= !rst && wb_done && (wb_bus_err == 2'd0) && wb_irq;
     reg         waiting_q;
     assign waiting = running && at_eoc && !bell && drained && pf_empty;
+    // interrupt set pulses (registers); none is raised from a RESET until the channel
+    // is IDLE again (the one of the reset pulse's own cycle is masked here)
+    reg         irq_done_q, irq_err_q, irq_idle_q;
+    assign irq_done_set = irq_done_q && !reset_req;
+    assign irq_err_set  = irq_err_q  && !reset_req;
+    assign irq_idle_set = irq_idle_q && !reset_req;
 
     // ---------------------------------------------------- next descriptor
-    // first descriptor not started yet (CUR_DESC); at the end of the chain, the last
-    // descriptor's NEXT with bit 0 (EOC) set
+    // first descriptor not started yet (CUR_DESC); at the end of the chain, the
+    // address of the last descriptor (whose NEXT a doorbell or RUN re-reads) with
+    // bit 0 (EOC) set: next_addr holds it then (= eoc_addr; next_addr is only
+    // fetched while next_valid)
+    wire   chain_end = at_eoc && !next_valid;
     assign cur_desc = !pf_empty ? {{(64-ADDR_WIDTH){1'b0}}, pf_addr}
                     : !fq_empty && !relink_q ? {{(64-ADDR_WIDTH){1'b0}}, fq_addr}
-                    : {{(64-ADDR_WIDTH){1'b0}}, next_addr} | {63'd0, at_eoc && !next_valid};
+                    : {{(64-ADDR_WIDTH){1'b0}}, next_addr} | {63'd0, chain_end};
 
     wire stop_done = (state == ST_STOPPING) && drained;
+    // coalesced completions still pending are signalled when the channel reaches the
+    // end of its chain or a stop (or halt) completes: no more completions will come
+    wire coal_flush = (waiting && !waiting_q) || stop_done;
+    // a CUR_DESC write with bit 0 set: resume after that (64-byte aligned) descriptor,
+    // re-reading its NEXT; a misaligned one halts with DESC_ALIGN like any address
+    wire [ADDR_WIDTH-1:0] cd_addr = cur_desc_wdata[ADDR_WIDTH-1:0] & ~{{(ADDR_WIDTH-1){1'b0}}, 1'b1};
+    wire                  cd_eoc  = cur_desc_wdata[0] && (cd_addr[5:0] == 6'd0);
     // prefetched descriptors are flushed when a stop completes; CUR_DESC keeps the first one
 
     always @(posedge clk) begin
@@ -380,21 +424,21 @@ module dma_sg_channel #(
             err_code     <= 4'd0;
             err_desc     <= 64'd0;
             completed    <= 32'd0;
-            irq_done_set <= 1'b0;
-            irq_err_set  <= 1'b0;
-            irq_idle_set <= 1'b0;
+            irq_done_q   <= 1'b0;
+            irq_err_q    <= 1'b0;
+            irq_idle_q   <= 1'b0;
             coal_seen    <= 8'd0;
             coal_timer   <= 32'd0;
             waiting_q    <= 1'b0;
         end else begin
-            irq_done_set <= 1'b0;
-            irq_err_set  <= 1'b0;
-            irq_idle_set <= 1'b0;
+            irq_done_q <= 1'b0;
+            irq_err_q  <= 1'b0;
+            irq_idle_q <= 1'b0;
 
             // bookkeeping counters
             fetch_req_q <= run_ok && (want_next || want_link) && !fetch_grant;
             cmd_req_q   <= running && stays_running && !pf_empty && !pf_bad && !if_full && !cmd_grant;
-            head_bad_q <= running && !pf_empty && pf_bad;
+            head_bad_q <= !pf_empty && pf_bad;   // (head_error: only while running)
             head_code_q <= pf_err;
             fq_count   <= fq_count_n;
             if_count   <= if_count_n;
@@ -448,7 +492,7 @@ module dma_sg_channel #(
                 end else if (!next_err) begin
                     at_eoc     <= 1'b1;
                     eoc_addr   <= fq_addr;
-                    next_addr  <= fetch_next[ADDR_WIDTH-1:0] & ~{{(ADDR_WIDTH-1){1'b0}}, 1'b1};
+                    next_addr  <= fq_addr;      // (CUR_DESC at the end of the chain)
                 end
             end
 
@@ -456,19 +500,19 @@ module dma_sg_channel #(
             if (wb_done && wb_bus_err == 2'd0)
                 completed <= completed + 32'd1;
             if (count_irq) begin
-                if (coal_seen >= coal_lim_m1) begin
-                    coal_seen    <= 8'd0;
-                    coal_timer   <= 32'd0;
-                    irq_done_set <= 1'b1;
+                if (coal_seen >= coal_lim_m1 || coal_flush) begin
+                    coal_seen  <= 8'd0;
+                    coal_timer <= 32'd0;
+                    irq_done_q <= 1'b1;
                 end else begin
-                    coal_seen    <= coal_seen + 8'd1;
-                    coal_timer   <= coal_timeout;
+                    coal_seen  <= coal_seen + 8'd1;
+                    coal_timer <= coal_timeout;
                 end
-            end else if (coal_seen != 8'd0 && coal_timeout != 32'd0) begin
-                if (coal_timer <= 32'd1) begin
-                    coal_seen    <= 8'd0;
-                    coal_timer   <= 32'd0;
-                    irq_done_set <= 1'b1;
+            end else if (coal_seen != 8'd0 && (coal_flush || coal_timeout != 32'd0)) begin
+                if (coal_flush || coal_timer <= 32'd1) begin
+                    coal_seen  <= 8'd0;
+                    coal_timer <= 32'd0;
+                    irq_done_q <= 1'b1;
                 end else begin
                     coal_timer <= coal_timer - 32'd1;
                 end
@@ -476,10 +520,11 @@ module dma_sg_channel #(
 
             waiting_q <= waiting;
             if (waiting && !waiting_q)
-                irq_idle_set <= 1'b1;
+                irq_idle_q <= 1'b1;
 
-            // first error wins; the channel stops taking work
-            if (new_error && err_code == 4'd0 && state != ST_HALTED) begin
+            // the first error in chain order is reported (the channel has already
+            // stopped taking work at the first error event, new_error)
+            if (err_latch && err_code == 4'd0 && state != ST_HALTED) begin
                 err_code <= new_code;
                 err_desc <= new_desc;
             end
@@ -492,6 +537,9 @@ module dma_sg_channel #(
                         err_code  <= 4'd0;
                     end else if (run) begin
                         state <= ST_RUNNING;
+                        // the chain had ended: look at the last NEXT again (a doorbell)
+                        if (chain_end)
+                            bell <= 1'b1;
                     end
                 end
                 ST_RUNNING: begin
@@ -507,8 +555,9 @@ module dma_sg_channel #(
                     if (reset_req)
                         stop_reset <= 1'b1;
                     if (drained) begin
-                        // resume later from the first descriptor not started
-                        if (!pf_empty) begin
+                        // resume later from the first descriptor not started (after a failed
+                        // re-read of the last NEXT: after that last descriptor, as before)
+                        if (!pf_empty && !pf_relink) begin
                             next_addr  <= pf_addr;
                             next_valid <= 1'b1;
                             at_eoc     <= 1'b0;
@@ -519,11 +568,11 @@ module dma_sg_channel #(
                             coal_seen <= 8'd0;
                             err_code  <= 4'd0;
                         end else if (stop_halt) begin
-                            state       <= ST_HALTED;
-                            irq_err_set <= 1'b1;
+                            state     <= ST_HALTED;
+                            irq_err_q <= 1'b1;
                         end else begin
-                            state        <= ST_IDLE;
-                            irq_idle_set <= 1'b1;
+                            state      <= ST_IDLE;
+                            irq_idle_q <= 1'b1;
                         end
                         stop_halt  <= 1'b0;
                         stop_reset <= 1'b0;
@@ -539,11 +588,19 @@ module dma_sg_channel #(
                 end
             endcase
 
+            // no interrupt from a RESET until the channel is IDLE again
+            if (reset_req || stop_reset) begin
+                irq_done_q <= 1'b0;
+                irq_err_q  <= 1'b0;
+                irq_idle_q <= 1'b0;
+            end
+
             // software chooses where to (re)start while the channel is not running
             if (cur_desc_wr && (state == ST_IDLE || state == ST_HALTED)) begin
-                next_addr  <= cur_desc_wdata[ADDR_WIDTH-1:0] & ~{{(ADDR_WIDTH-1){1'b0}}, 1'b1};
-                next_valid <= !cur_desc_wdata[0];
-                at_eoc     <= 1'b0;
+                next_addr  <= cd_addr;
+                next_valid <= !cd_eoc;
+                at_eoc     <= cd_eoc;
+                eoc_addr   <= cd_addr;
                 bell       <= 1'b0;
             end
         end

@@ -196,6 +196,87 @@ async def error_recovery(dut):
 
 
 @cocotb.test()
+async def error_recovery_chain_order(dut):
+    """Failing requests in flight together on one channel: a status write-back fault
+    (on a request's last descriptor, m_axi_sg), read and write faults, good requests in
+    between, in two orders. Every request gets its own status (the failing ones their
+    own error code, the others 0 with exact data), and at every halt the driver's record
+    (drv.halt_log) names the first failing descriptor in chain order as ERR_DESC and
+    identifies every failed write-back (tb/uvm/env.py check_halt); the driver restarts
+    the channel at the right place (the good requests behind a failure complete)."""
+    from types import SimpleNamespace
+
+    from dmaengine import regs as R
+    from uvm.env import WritebackFaults, check_halt
+
+    env, drv = await setup(dut)
+    w = Workload(env, drv)
+    wbf = WritebackFaults(drv, env.sg_mem)
+    faults = {}                     # id(req) -> item-like (fault, wb_piece)
+    env.sg_mem.set_latency(write=300)        # write-back responses come late
+
+    def fault_of(req, piece):
+        it = faults.get(id(req))
+        if it is None:
+            return 0
+        if it.fault[0] == "writeback":
+            return it.code if piece == it.wb_piece else 0
+        return it.code
+
+    plans = [
+        # write-back fault first, a read fault right behind it (in flight when it fails)
+        [("writeback", "slverr", 3000), (None, None, 64), ("read", "slverr", 200), (None, None, 5000),
+         ("writeback", "decerr", 100), (None, None, 300)],
+        # a long request that fails late: everything behind it is in flight
+        [("read", "decerr", 9000), ("writeback", "slverr", 64), (None, None, 64), ("write", "slverr", 100),
+         ("writeback", "decerr", 9000), (None, None, 64)],
+    ]
+    codes = {("read", "slverr"): R.DMA_ERR_RD_SLVERR, ("read", "decerr"): R.DMA_ERR_RD_DECERR,
+             ("write", "slverr"): R.DMA_ERR_WR_SLVERR, ("writeback", "slverr"): R.DMA_ERR_WB_SLVERR,
+             ("writeback", "decerr"): R.DMA_ERR_WB_DECERR}
+    for plan in plans:
+        reqs = []
+        for on, resp, n in plan:
+            code = codes[(on, resp)] if on else 0
+            r = w.request("m2m", 0, n, src_high=False, dst_high=False, expect_status=code)
+            if on == "writeback":
+                it = SimpleNamespace(fault=(on, resp), code=code, wb_piece=None)
+                wbf.add(r, it, resp)
+                faults[id(r)] = it
+            elif on:
+                target = r.src if on == "read" else r.dst
+                for paddr, m in target.fragments():
+                    env.mem.inject_error(paddr, paddr + m, kind=resp, on=on)
+                faults[id(r)] = SimpleNamespace(fault=(on, resp), code=code, wb_piece=None)
+            reqs.append(r)
+        halts0 = len(drv.halt_log)
+        for r in reqs:
+            await drv.submit(r)
+        await drv.drain()
+        env.mem.clear_errors()
+        for r in reqs:
+            wbf.remove(r)
+        assert not w.failures, "\n".join(w.failures)
+        assert [r.status for r in reqs] == [codes[(on, resp)] if on else 0 for on, resp, _ in plan]
+        recs = drv.halt_log[halts0:]
+        assert recs, "no halt"
+        assert recs[0].failed is reqs[0], "the first halt must name the first failing request"
+        bad = [m for rec in recs for m in check_halt(rec, fault_of)]
+        assert not bad, "\n".join(bad)
+        dut._log.info("plan: %d halts; ERR_DESC codes %s; failed write-backs identified %s",
+                      len(recs), [R.ERROR_NAMES[rec.code] for rec in recs],
+                      [len(rec.wb_failed) for rec in recs])
+    # the channel is usable again
+    again = [w.request("m2m", 0, n) for n in (100, 20000)]
+    for r in again:
+        await drv.submit(r)
+    await drv.drain()
+    assert not w.failures and all(r.status == 0 for r in again)
+    env.finish()
+    await drv.detach()
+
+
+@cocotb.test()
 async def nic_receive_ring(dut):
     """NIC-like receiver: packets arrive on s_axis; the driver keeps a ring of mapped
     2 KiB receive buffers (above 4 GiB: bounced) on channel 2 and refills it."""

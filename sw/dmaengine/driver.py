@@ -43,7 +43,7 @@ from .descriptor import (
 )
 
 __all__ = ["DmaEngineDriver", "DmaRequest", "DeviceStream", "STREAM", "KIND_M2M", "KIND_M2S",
-           "KIND_S2M", "merge_segments", "DriverStats", "EngineCaps"]
+           "KIND_S2M", "merge_segments", "DriverStats", "EngineCaps", "HaltRecord", "DescState"]
 
 log = logging.getLogger("dmaengine.driver")
 
@@ -135,6 +135,32 @@ class DriverStats:
     resubmitted: int = 0
     deferred_loads: int = 0
     errors: dict = field(default_factory=dict)       # status -> count
+
+
+_WB_ERRORS = (R.DMA_ERR_WB_SLVERR, R.DMA_ERR_WB_DECERR)
+
+
+@dataclass
+class DescState:
+    """One descriptor of a halted channel's chain, as the driver found it."""
+    addr: int                    # device address of the descriptor
+    request: "DmaRequest"
+    piece: int                   # index in request.pieces
+    status: int                  # STATUS word
+    nbytes: int                  # BYTES word
+    started: bool                # before CUR_DESC in chain order (docs/descriptors.md)
+
+
+@dataclass
+class HaltRecord:
+    """What the driver read and concluded when a channel halted (``drv.halt_log``)."""
+    channel: int
+    code: int                    # STATUS.ERR_CODE
+    err_desc: int                # ERR_DESC: the first descriptor in chain order that failed
+    cur_desc: int                # CUR_DESC: the first descriptor not started (| 1: chain end)
+    failed: "DmaRequest | None"  # the request owning ERR_DESC
+    wb_failed: list = field(default_factory=list)    # descriptors whose write-back failed
+    chain: list = field(default_factory=list)        # DescState, in chain order
 
 
 def merge_segments(src_segs, dst_segs, length: int, max_len: int) -> list[tuple[int, int, int]]:
@@ -233,6 +259,7 @@ class DmaEngineDriver:
         self._requests: dict[int, DmaRequest] = {}
         self._kick_needed: set[int] = set()
         self.platform = None
+        self.halt_log: list[HaltRecord] = []     # one record per channel halt
 
     # ------------------------------------------------------------------ registers
     async def _rd(self, off: int) -> int:
@@ -243,6 +270,10 @@ class DmaEngineDriver:
 
     async def _crd(self, ch: int, off: int) -> int:
         return await self._rd(R.ch_reg(ch, off))
+
+    async def _crd64(self, ch: int, off_lo: int) -> int:
+        lo = await self._crd(ch, off_lo)
+        return lo | await self._crd(ch, off_lo + 4) << 32
 
     async def _cwr(self, ch: int, off: int, value: int) -> None:
         await self._wr(R.ch_reg(ch, off), value)
@@ -552,7 +583,9 @@ class DmaEngineDriver:
         return struct.unpack("<II", ch.desc_buf.read(self._slot_off(seq) + OFF_STATUS, 8))
 
     def _collect(self, ch: _Channel) -> int:
-        """Finish the requests whose descriptors are all DONE (in chain order)."""
+        """Finish the requests whose descriptors are all DONE without error (in chain
+        order). A descriptor with an error in its STATUS halts the channel: it and what
+        follows are left to the error recovery, which sees the whole chain from there."""
         if ch.recovering:
             return 0
         busdma.bus_dmamap_sync(ch.desc_tag, ch.desc_map, BUS_DMASYNC_POSTREAD | BUS_DMASYNC_POSTWRITE)
@@ -560,7 +593,7 @@ class DmaEngineDriver:
         while ch.active:
             req = ch.active[0]
             sts = [self._desc_status(ch, s) for s in req.slots]
-            if not all(st & STATUS_DONE for st, _ in sts):
+            if not all(st & STATUS_DONE and not st & STATUS_ERR_MASK for st, _ in sts):
                 break
             ch.active.popleft()
             self._retire(ch, req, sts)
@@ -674,33 +707,68 @@ class DmaEngineDriver:
         raise TimeoutError(f"{len(self._outstanding)} requests still outstanding")
 
     # ------------------------------------------------------------------ error recovery
+    def _halted_chain(self, ch: _Channel, cur_desc: int) -> list[DescState]:
+        """The channel's chain (its active requests' descriptors, in chain order) with
+        each descriptor's STATUS/BYTES and whether it was started: the descriptors
+        before CUR_DESC, or up to and including CUR_DESC & ~1 when bit 0 (EOC) is set."""
+        chain = [DescState(self._slot_addr(ch, seq), req, i, *self._desc_status(ch, seq), started=True)
+                 for req in ch.active for i, seq in enumerate(req.slots)]
+        addrs = [d.addr for d in chain]
+        end = cur_desc & ~NEXT_EOC
+        if end in addrs:
+            n = addrs.index(end) + (1 if cur_desc & NEXT_EOC else 0)
+        else:     # not ours (cannot happen with the driver's own chains): trust DONE
+            n = max((i + 1 for i, d in enumerate(chain) if d.status & STATUS_DONE), default=0)
+        for d in chain[n:]:
+            d.started = False
+        return chain
+
     async def _recover(self, ch: _Channel) -> None:
         """The channel halted: report the failed request, reset the channel,
-        resubmit the requests that had not completed."""
+        resubmit the requests that had not completed.
+
+        docs/descriptors.md: ERR_DESC is the first descriptor in chain order that
+        failed (everything before it completed without error); the descriptors after
+        it that were started (before CUR_DESC) completed, each with its own STATUS,
+        except those whose write-back failed: their STATUS still reads 0 (DONE = 0).
+        ERR_DESC's write-back failed too when ERR_CODE is WB_SLVERR/WB_DECERR."""
         ch.recovering = True
         self.stats.halts += 1
         state, _, code = await self._wait_state(ch.idx, (R.DMA_STATE_HALTED,))
-        lo = await self._crd(ch.idx, R.DMA_CH_ERR_DESC_LO)
-        hi = await self._crd(ch.idx, R.DMA_CH_ERR_DESC_HI)
-        err_desc = lo | hi << 32
+        err_desc = await self._crd64(ch.idx, R.DMA_CH_ERR_DESC_LO)
+        cur_desc = await self._crd64(ch.idx, R.DMA_CH_CUR_DESC_LO)
         busdma.bus_dmamap_sync(ch.desc_tag, ch.desc_map, BUS_DMASYNC_POSTREAD | BUS_DMASYNC_POSTWRITE)
-        failed_req = None
-        if ch.desc_base <= err_desc < ch.desc_base + self.ring_size * DESC_SIZE:
-            failed_req = ch.owner.get((err_desc - ch.desc_base) // DESC_SIZE)
-        log.info("channel %d halted: %s at %#x (request %s)", ch.idx, R.ERROR_NAMES.get(code, code),
-                 err_desc, failed_req and failed_req.kind)
+        chain = self._halted_chain(ch, cur_desc)
+        addrs = [d.addr for d in chain]
+        k = addrs.index(err_desc) if err_desc in addrs else -1
+        failed_req = chain[k].request if k >= 0 else None
+        wb_failed = ([err_desc] if code in _WB_ERRORS and k >= 0 else []) + \
+            [d.addr for d in chain[k + 1:] if d.started and not d.status & STATUS_DONE]
+        rec = HaltRecord(ch.idx, code, err_desc, cur_desc, failed_req, wb_failed, chain)
+        self.halt_log.append(rec)
+        log.info("channel %d halted: %s at %#x (request %s), CUR_DESC %#x, write-backs failed: %s",
+                 ch.idx, R.ERROR_NAMES.get(code, code), err_desc, failed_req and failed_req.kind,
+                 cur_desc, [hex(a) for a in wb_failed])
         redo = []
         for req in list(ch.active):
             sts = [self._desc_status(ch, s) for s in req.slots]
             own = next((st & STATUS_ERR_MASK for st, _ in sts
                         if st & STATUS_DONE and st & STATUS_ERR_MASK), 0)
-            if own or req is failed_req:
-                # a data error is in the descriptor; fetch/write-back errors only in ERR_CODE
-                self._retire(ch, req, sts, status=own or code or R.DMA_ERR_BAD_CMD)
+            if req is failed_req:
+                # the channel's error; a write-back or fetch error is only in ERR_CODE
+                self._retire(ch, req, sts, status=code or R.DMA_ERR_BAD_CMD)
+            elif own:
+                # started after the failing descriptor: its own data error is in its STATUS
+                self._retire(ch, req, sts, status=own)
             elif all(st & STATUS_DONE for st, _ in sts):
                 self._retire(ch, req, sts)
             else:
-                req.retries += 1
+                # not (completely) started, or a write-back failed: the outcome of those
+                # descriptors is unknown; run the whole request again. Only a request that
+                # had run (partly) counts a retry: one that had not been started was not
+                # tried (and every halt retires the failing request, so this ends)
+                if failed_req is None or any(d.started for d in chain if d.request is req):
+                    req.retries += 1
                 if req.retries > self.max_retries:
                     self._retire(ch, req, sts, status=code or R.DMA_ERR_BAD_CMD)
                 else:

@@ -3,12 +3,19 @@
     DmaItem            one request: kind, channel, length, page offsets, above/below the
                        DMA limit (bounced or not), scattered or contiguous pages, fault
     RandomRequestSeq   N random items (optionally with a fault rate)
-    FaultSeq           one item per error class (read/write x SLVERR/DECERR)
+    FaultSeq           one item per error class (read/write x SLVERR/DECERR, and status
+                       write-back x SLVERR/DECERR where the descriptor port is separate)
+    ChainOrderSeq      several failing requests back to back on one channel, so that
+                       later ones are in flight when an earlier one fails
     DmaAgent           sequencer + DriverAgentDriver: builds the buffers, injects faults
-                       (AxiMemory.inject_error on the device addresses), submits through
+                       (AxiMemory.inject_error on the device addresses; write-back faults
+                       on a descriptor's STATUS through WritebackFaults), submits through
                        dmaengine.driver, publishes a DmaResult per completion
     MemScoreboard      destination bytes exact, guard bytes untouched, status and byte
                        count as expected; memory->stream blocks in order
+    check_halt         every halt the driver recovered from (drv.halt_log) against the
+                       injected faults: ERR_DESC is the first failing descriptor in chain
+                       order, every failed write-back is identified
     DmaCoverage        functional coverage bins, report()
     DmaEnv             all of the above; the test's run_phase fills the holder
                        (ConfigDB "SYS") with the SystemEnv and the driver
@@ -24,12 +31,17 @@ from pyuvm import (ConfigDB, uvm_agent, uvm_analysis_port, uvm_component, uvm_dr
                    uvm_sequence, uvm_sequence_item, uvm_sequencer, uvm_subscriber)
 
 from dmaengine import regs as R
+from dmaengine.descriptor import OFF_STATUS, STATUS_DONE, STATUS_ERR_MASK
 from dmaengine.driver import STREAM, DmaRequest
 from dmatb.memory import DECERR, SLVERR
 
 GUARD = 32
 FAULTS = {("read", "slverr"): R.DMA_ERR_RD_SLVERR, ("read", "decerr"): R.DMA_ERR_RD_DECERR,
           ("write", "slverr"): R.DMA_ERR_WR_SLVERR, ("write", "decerr"): R.DMA_ERR_WR_DECERR}
+# the STATUS write-back of one of the request's descriptors fails (dma_engine only: the
+# descriptor port is separate, so the fault can be put on exactly that write)
+WB_FAULTS = {("writeback", "slverr"): R.DMA_ERR_WB_SLVERR, ("writeback", "decerr"): R.DMA_ERR_WB_DECERR}
+ALL_FAULTS = {**FAULTS, **WB_FAULTS}
 M2S_CHANNEL, S2M_CHANNEL = 1, 2      # the stream ports are shared: one channel per direction
 FAULT_CHANNELS = (0, 3)              # channels that carry memory copies only
 
@@ -39,6 +51,7 @@ class SysHolder:
     sysenv: object = None
     driver: object = None
     max_outstanding: int = 24
+    wb_faults: object = None         # WritebackFaults, when the engine has m_axi_sg
 
 
 class DmaItem(uvm_sequence_item):
@@ -53,8 +66,9 @@ class DmaItem(uvm_sequence_item):
         self.dst_high = False
         self.contiguous = False
         self.fault = None            # (on, resp) or None
+        self.wb_piece = None         # write-back fault: the failing descriptor's piece index
 
-    def randomize_with(self, rng: random.Random, fault_rate: float = 0.0):
+    def randomize_with(self, rng: random.Random, fault_rate: float = 0.0, classes=FAULTS):
         self.channel = rng.randrange(4)
         self.kind = "m2m"
         if self.channel == M2S_CHANNEL and rng.random() < 0.4:
@@ -78,7 +92,7 @@ class DmaItem(uvm_sequence_item):
         self.contiguous = rng.random() < 0.2
         self.fault = None
         if fault_rate and rng.random() < fault_rate:
-            self.make_fault(rng, rng.choice(list(FAULTS)))
+            self.make_fault(rng, rng.choice(list(classes)))
         return self
 
     def make_fault(self, rng, which):
@@ -88,7 +102,7 @@ class DmaItem(uvm_sequence_item):
         # the faulty side is not bounced, so its device address is the physical one
         if which[0] == "read":
             self.src_high = False
-        else:
+        elif which[0] == "write":
             self.dst_high = False
 
     def __str__(self):
@@ -97,27 +111,28 @@ class DmaItem(uvm_sequence_item):
 
 
 class RandomRequestSeq(uvm_sequence):
-    def __init__(self, name="random_requests", count=100, seed=0, fault_rate=0.0):
+    def __init__(self, name="random_requests", count=100, seed=0, fault_rate=0.0, classes=FAULTS):
         super().__init__(name)
-        self.count, self.rng, self.fault_rate = count, random.Random(seed), fault_rate
+        self.count, self.rng, self.fault_rate, self.classes = count, random.Random(seed), fault_rate, classes
 
     async def body(self):
         for i in range(self.count):
             item = DmaItem(f"req{i}")
             await self.start_item(item)
-            item.randomize_with(self.rng, self.fault_rate)
+            item.randomize_with(self.rng, self.fault_rate, self.classes)
             await self.finish_item(item)
 
 
 class FaultSeq(uvm_sequence):
     """One faulty request per error class, each among a few good ones."""
 
-    def __init__(self, name="faults", seed=0):
+    def __init__(self, name="faults", seed=0, classes=FAULTS):
         super().__init__(name)
         self.rng = random.Random(seed)
+        self.classes = classes
 
     async def body(self):
-        for which in FAULTS:
+        for which in self.classes:
             for j in range(4):
                 item = DmaItem(f"fault_{which[0]}_{which[1]}_{j}")
                 await self.start_item(item)
@@ -125,6 +140,129 @@ class FaultSeq(uvm_sequence):
                 if j == 1:
                     item.make_fault(self.rng, which)
                 await self.finish_item(item)
+
+
+class ChainOrderSeq(uvm_sequence):
+    """Failing requests back to back on one channel, good ones mixed in. Even rounds: a
+    long request with a read or write fault first (it fails late, so the requests
+    behind it are already in flight), then short ones with write-back and data faults.
+    Odd rounds: a short request whose write-back fails first, short data faults right
+    behind it (with slow write responses on the descriptor port, their errors come
+    before its write-back response). Only the first failing descriptor in chain order
+    may be ERR_DESC; the later ones' failures must be identifiable (check_halt)."""
+
+    def __init__(self, name="chain_order", seed=0, rounds=4, classes=FAULTS):
+        super().__init__(name)
+        self.rng = random.Random(seed)
+        self.rounds = rounds
+        self.classes = classes
+
+    async def body(self):
+        rng = self.rng
+        data = [c for c in self.classes if c[0] != "writeback"]
+        wb = [c for c in self.classes if c[0] == "writeback"]
+        for r in range(self.rounds):
+            channel = FAULT_CHANNELS[r % len(FAULT_CHANNELS)]
+            if r % 2 == 0:
+                plan = [("long", rng.choice(data))] + [("short", f) for f in
+                                                       [rng.choice(wb or data), None, rng.choice(data),
+                                                        rng.choice(wb or data), None]]
+            else:
+                plan = [("short", f) for f in [rng.choice(wb or data), rng.choice(data), None,
+                                               rng.choice(data), rng.choice(wb or data), None]]
+            for j, (size, which) in enumerate(plan):
+                item = DmaItem(f"chain_order{r}_{j}")
+                await self.start_item(item)
+                item.randomize_with(rng)
+                item.kind, item.channel = "m2m", channel
+                item.length = rng.randint(6000, 9000) if size == "long" else rng.randint(16, 200)
+                if which:
+                    item.make_fault(rng, which)
+                    item.channel = channel
+                await self.finish_item(item)
+
+
+class WritebackFaults:
+    """Write-back fault injection on the descriptor port (AxiMemory of m_axi_sg): the
+    STATUS write of one descriptor of each registered request answers SLVERR/DECERR,
+    wherever the driver puts that descriptor in its ring (the fault moves with the
+    request when it is resubmitted after a halt). Hooks the driver's ring linking."""
+
+    def __init__(self, drv, sg_mem):
+        self.drv, self.mem = drv, sg_mem
+        self.victims: dict[int, list] = {}        # id(req) -> [req, item, resp, entry]
+        orig = drv._link_ready
+
+        def link_ready(ch):
+            writes = orig(ch)
+            for v in self.victims.values():
+                req, item, resp, entry = v
+                if req.channel != ch.idx or not req.slots:
+                    continue
+                if item.wb_piece is None:
+                    item.wb_piece = len(req.slots) - 1      # the request's last descriptor
+                addr = drv._slot_addr(ch, req.slots[item.wb_piece]) + OFF_STATUS
+                if entry is None or entry[0] != addr:
+                    self._drop(v)
+                    v[3] = (addr, addr + 8, SLVERR if resp == "slverr" else DECERR, "write")
+                    self.mem.errors.append(v[3])
+            return writes
+
+        drv._link_ready = link_ready
+
+    def _drop(self, v):
+        if v[3] is not None and v[3] in self.mem.errors:
+            self.mem.errors.remove(v[3])
+        v[3] = None
+
+    def add(self, req, item, resp):
+        self.victims[id(req)] = [req, item, resp, None]
+
+    def remove(self, req):
+        v = self.victims.pop(id(req), None)
+        if v is not None:
+            self._drop(v)
+
+
+def check_halt(rec, fault_of) -> list[str]:
+    """Check one HaltRecord of the driver against the injected faults. fault_of(request,
+    piece) is the error code that descriptor must fail with (0: none). docs/descriptors.md:
+    ERR_DESC/ERR_CODE name the first descriptor in chain order that failed; everything
+    before it completed without error; the descriptors after it up to CUR_DESC were
+    started and completed with their own STATUS, except those whose write-back failed
+    (DONE = 0); the ones from CUR_DESC on were not started (STATUS 0)."""
+    wb = set(WB_FAULTS.values())
+    where = f"halt of channel {rec.channel} ({R.ERROR_NAMES.get(rec.code, rec.code)} at {rec.err_desc:#x})"
+    addrs = [d.addr for d in rec.chain]
+    if rec.err_desc not in addrs:
+        return [f"{where}: ERR_DESC is not in the channel's chain"]
+    k = addrs.index(rec.err_desc)
+    out = []
+    for i, d in enumerate(rec.chain):
+        f = fault_of(d.request, d.piece)
+        done, err = bool(d.status & STATUS_DONE), d.status & STATUS_ERR_MASK
+        tag = f"{where}: descriptor #{i - k:+d} ({d.addr:#x}, piece {d.piece})"
+        if i < k:
+            if f or not d.started or not done or err:
+                out.append(f"{tag} before ERR_DESC: fault {f}, started {d.started}, STATUS {d.status:#x}")
+        elif i == k:
+            if not d.started or f != rec.code:
+                out.append(f"{tag} is ERR_DESC but its fault is {f}, started {d.started}")
+            elif done != (f not in wb) or (done and err != f):
+                out.append(f"{tag}: ERR_DESC with STATUS {d.status:#x}")
+        elif d.started:
+            if f in wb:
+                if done:
+                    out.append(f"{tag}: its write-back failed but STATUS reads {d.status:#x}")
+            elif not done or err != f:
+                out.append(f"{tag}: started, fault {f}, STATUS {d.status:#x}")
+        elif d.status or d.nbytes:
+            out.append(f"{tag}: not started but STATUS {d.status:#x} BYTES {d.nbytes}")
+    want = [d.addr for d in rec.chain[k:] if d.started and fault_of(d.request, d.piece) in wb]
+    if rec.wb_failed != want:
+        out.append(f"{where}: failed write-backs found {[hex(a) for a in rec.wb_failed]}, "
+                   f"injected {[hex(a) for a in want]}")
+    return out
 
 
 @dataclass
@@ -150,6 +288,16 @@ class DriverAgentDriver(uvm_driver):
         self.credit = Event()
         self.issued = 0
         self.m2s_expected: list[bytes] = []
+        self.requests: dict[int, tuple] = {}      # id(req) -> (req, item)
+
+    def fault_of(self, req, piece) -> int:
+        """The error code descriptor `piece` of `req` must fail with (0: none)."""
+        item = self.requests[id(req)][1]
+        if item.fault is None:
+            return 0
+        if item.fault[0] == "writeback":
+            return WB_FAULTS[item.fault] if piece == item.wb_piece else 0
+        return FAULTS[item.fault]
 
     async def run_phase(self):
         while True:
@@ -186,17 +334,23 @@ class DriverAgentDriver(uvm_driver):
             env.source.send(data)
         expected = 0
         fault_ranges = []
-        if item.fault:
+        wbf = self.holder.wb_faults
+        if item.fault and item.fault[0] != "writeback":
             on, resp = item.fault
             target = src if on == "read" else dst
             for paddr, n in target.fragments():
                 env.mem.errors.append((paddr, paddr + n, SLVERR if resp == "slverr" else DECERR, on))
                 fault_ranges.append(env.mem.errors[-1])
             expected = FAULTS[item.fault]
+        elif item.fault:
+            assert wbf is not None, "write-back faults need the engine's own descriptor port"
+            expected = WB_FAULTS[item.fault]
 
         def done(req, status, nbytes):
             for e in fault_ranges:
                 env.mem.errors.remove(e)
+            if wbf is not None:
+                wbf.remove(req)
             res = DmaResult(item, status, nbytes, expected, data,
                             dst_outer.read() if dst_outer is not None else b"", noise,
                             len(req.pieces), req.retries,
@@ -211,7 +365,11 @@ class DriverAgentDriver(uvm_driver):
 
         self.outstanding += 1
         self.issued += 1
-        await drv.submit(DmaRequest(src=src, dst=dst, channel=item.channel, callback=done))
+        req = DmaRequest(src=src, dst=dst, channel=item.channel, callback=done)
+        self.requests[id(req)] = (req, item)
+        if item.fault and item.fault[0] == "writeback":
+            wbf.add(req, item, item.fault[1])
+        await drv.submit(req)
 
 
 class DmaAgent(uvm_agent):
@@ -286,6 +444,12 @@ class DmaCoverage(uvm_subscriber):
             self._declare("channel", str(c))
         for which in FAULTS:
             self._declare("error class", R.ERROR_NAMES[FAULTS[which]])
+        # halts (drv.halt_log): what ERR_DESC was, and what failed after it in flight;
+        # the regression makes the write-back bins required where it injects those
+        self._declare("halt (ERR_DESC)", "data error")
+        self._declare("halt (ERR_DESC)", "write-back error", required=False)
+        self._declare("after ERR_DESC (started)", "data error", required=False)
+        self._declare("after ERR_DESC (started)", "write-back failed", required=False)
         self._declare("recovery", "resubmitted after a halt", required=False)
         self._declare("IOTLB", "hit/miss: n/a (no IOMMU RTL yet)", required=False)
 
@@ -323,6 +487,17 @@ class DmaCoverage(uvm_subscriber):
             self._hit("error class", R.ERROR_NAMES[r.status])
         if r.retries:
             self._hit("recovery", "resubmitted after a halt")
+
+    def halt(self, rec, fault_of):
+        """Coverage of one HaltRecord: what ERR_DESC was, and what was in flight after it."""
+        wb = set(WB_FAULTS.values())
+        self._hit("halt (ERR_DESC)", "write-back error" if rec.code in wb else "data error")
+        addrs = [d.addr for d in rec.chain]
+        k = addrs.index(rec.err_desc) if rec.err_desc in addrs else len(addrs)
+        for d in rec.chain[k + 1:]:
+            f = fault_of(d.request, d.piece)
+            if d.started and f:
+                self._hit("after ERR_DESC (started)", "write-back failed" if f in wb else "data error")
 
     def missing(self) -> list[str]:
         return [f"{g}: {n}" for g, bins in self.bins.items() for n, (c, req) in bins.items()

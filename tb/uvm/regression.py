@@ -1,6 +1,9 @@
 """The pyuvm system test shared by the regression (tb/test_uvm_regression.py) and the
 demonstration (tb/demo_driver.py): REQUESTS random requests and one faulty request per
-error class through the driver; check phase: scoreboard, coverage, address monitors.
+error class through the driver (status write-back faults too where the engine has its
+own descriptor port), then failing requests back to back on one channel; check phase:
+scoreboard, every halt against the injected faults (check_halt), coverage, address
+monitors.
 Environment: REQUESTS, UVM_REPORT (coverage report text), DEMO_OUT (JSON summary)."""
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ class RegressionTest(uvm_test):
     async def run_phase(self):
         from cocotb.triggers import ClockCycles
 
-        from uvm.env import FaultSeq, RandomRequestSeq
+        from uvm.env import (ALL_FAULTS, FAULTS, WB_FAULTS, ChainOrderSeq, FaultSeq, RandomRequestSeq,
+                             WritebackFaults)
         from uvm.system import SystemEnv
 
         self.raise_objection()
@@ -36,14 +40,35 @@ class RegressionTest(uvm_test):
         await sysenv.start()
         drv = await sysenv.attach_driver(use_irq=True)
         self.holder.sysenv, self.holder.driver = sysenv, drv
+        classes = FAULTS
+        cov = self.env.coverage
+        if sysenv.sg_mem is not None:
+            # dma_engine: the descriptor port is separate, so a STATUS write can fail alone
+            self.holder.wb_faults = WritebackFaults(drv, sysenv.sg_mem)
+            classes = ALL_FAULTS
+            from dmaengine import regs as R
+            for which in WB_FAULTS:
+                cov._declare("error class", R.ERROR_NAMES[WB_FAULTS[which]])
+            cov.bins["halt (ERR_DESC)"]["write-back error"][1] = True
+            cov.bins["after ERR_DESC (started)"]["write-back failed"][1] = True
+        cov.bins["after ERR_DESC (started)"]["data error"][1] = True
         requests = int(os.environ.get("REQUESTS", str(self.default_requests)))
         seed = sysenv.seed
         self.logger.info("seed %d (replay: RANDOM_SEED=%d), %d requests", seed,
                          sysenv.regression_seed, requests)
         seqr = self.env.agent.seqr
-        await RandomRequestSeq("random", count=requests, seed=seed, fault_rate=0.01).start(seqr)
-        await FaultSeq("faults", seed=seed + 1).start(seqr)
+        await RandomRequestSeq("random", count=requests, seed=seed, fault_rate=0.01,
+                               classes=classes).start(seqr)
+        await FaultSeq("faults", seed=seed + 1, classes=classes).start(seqr)
         await drv.drain()
+        # slow write responses on the descriptor port: a later descriptor's error can come
+        # before an earlier descriptor's failed write-back
+        if sysenv.sg_mem is not None:
+            sysenv.sg_mem.set_latency(write=200)
+        await ChainOrderSeq("chain_order", seed=seed + 2, classes=classes).start(seqr)
+        await drv.drain()
+        if sysenv.sg_mem is not None:
+            sysenv.sg_mem.set_latency(write=0)
         await ClockCycles(dut.clk, 50)
         self.iommu = None
         if sysenv.iommu_hw is not None:
@@ -70,8 +95,15 @@ class RegressionTest(uvm_test):
 
     def check_phase(self):
         sysenv, drv = self.sysenv, self.drv
+        from uvm.env import check_halt
+
         sb, cov = self.env.scoreboard, self.env.coverage
         sb.check_blocks(sysenv.sink.collect(), self.env.agent.driver.m2s_expected)
+        fault_of = self.env.agent.driver.fault_of
+        for rec in drv.halt_log:
+            sb.mismatches += check_halt(rec, fault_of)
+            cov.halt(rec, fault_of)
+        wb_failed = sum(len(rec.wb_failed) for rec in drv.halt_log)
         pstats = sysenv.platform.stats()
         if self.iommu is None:
             platform_line = (f" bounced bytes {pstats.bounced_bytes}, deferred loads "
@@ -86,7 +118,8 @@ class RegressionTest(uvm_test):
             f" pyuvm regression: seed {sysenv.seed} (replay: RANDOM_SEED={sysenv.regression_seed})",
             f" requests {self.env.agent.driver.issued}, checked {sb.checked}, mismatches {len(sb.mismatches)}",
             f" bytes {sb.bytes}, cycles {self.cycles}, descriptors {drv.stats.descriptors}",
-            f" halts {drv.stats.halts}, resubmitted {drv.stats.resubmitted}, errors {drv.stats.errors}",
+            f" halts {drv.stats.halts} (checked: ERR_DESC first in chain order; {wb_failed} failed "
+            f"write-backs identified), resubmitted {drv.stats.resubmitted}, errors {drv.stats.errors}",
             platform_line,
             f" address monitors: " + ", ".join(f"{m.name} {m.bursts} bursts max {m.max_addr:#x}"
                                                for m in sysenv.monitors),
