@@ -5,6 +5,7 @@
 // handshakes without a path through the pointer arithmetic.
 // OUT_REG = 1 adds an output register (one more entry, one more cycle from
 // write to dout): dout then comes from flops, not from the RAM's read port.
+`default_nettype none
 module dma_fifo #(
     parameter WIDTH      = 8,
     parameter DEPTH_LOG2 = 2,
@@ -100,3 +101,4 @@ module dma_fifo #(
         end
     end
 endmodule
+`default_nettype wire

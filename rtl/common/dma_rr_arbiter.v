@@ -3,6 +3,7 @@
 // The grant is combinational; `advance` (grant taken) moves the pointer.
 // For each value of the pointer the search order is a constant, so the grant
 // is a fixed-priority pick per pointer value and one multiplexer (no adders).
+`default_nettype none
 module dma_rr_arbiter #(
     parameter N = 4
 ) (
@@ -49,3 +50,4 @@ module dma_rr_arbiter #(
             last <= grant_idx;
     end
 endmodule
+`default_nettype wire

@@ -17,6 +17,7 @@
 // The burst registers may drive an AXI address channel directly: bst_valid
 // only rises once emit_ok allows it and then stays up until bst_ready (no
 // trunc_en is used on such a channel).
+`default_nettype none
 module dma_burst_gen #(
     parameter ADDR_WIDTH    = 64,
     parameter LEN_WIDTH     = 32,
@@ -169,3 +170,4 @@ module dma_burst_gen #(
         end
     end
 endmodule
+`default_nettype wire

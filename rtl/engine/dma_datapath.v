@@ -18,6 +18,7 @@
 // come, possibly poisoned by a read error, then written with zero strobes);
 // writes for stream sources are issued only once their beats are buffered, so
 // an early TLAST shortens the transfer without any padding burst.
+`default_nettype none
 module dma_datapath #(
     parameter DATA_WIDTH      = 64,   // 32..512
     parameter ADDR_WIDTH      = 64,
@@ -612,3 +613,4 @@ module dma_datapath #(
         end
     end
 endmodule
+`default_nettype wire

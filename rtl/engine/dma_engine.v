@@ -5,6 +5,7 @@
 //   m_axi_sg_* AXI4 master, descriptor fetch and status write-back
 //   m_axis_*   AXI4-Stream to a device; s_axis_* AXI4-Stream from a device
 //   irq[c]     per-channel interrupt; irq_global = GCTRL.GIE & |irq
+`default_nettype none
 module dma_engine #(
     parameter NUM_CHANNELS    = 4,
     parameter DATA_WIDTH      = 64,
@@ -305,3 +306,4 @@ module dma_engine #(
         .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready)
     );
 endmodule
+`default_nettype wire

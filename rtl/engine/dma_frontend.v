@@ -7,6 +7,7 @@
 //    back into the descriptor's STATUS/BYTES words).
 // Descriptor traffic has its own port so that it never takes cycles from the
 // data bus; docs/descriptors.md gives the formats.
+`default_nettype none
 module dma_frontend #(
     parameter NUM_CHANNELS   = 4,
     parameter DATA_WIDTH     = 64,
@@ -530,3 +531,4 @@ module dma_frontend #(
     assign wb_done_v  = b_done_q;
     wire unused_ws = ^ws_tail;
 endmodule
+`default_nettype wire

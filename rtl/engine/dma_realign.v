@@ -32,6 +32,7 @@
 // {good bytes, error, eop, output beats} comes with its last output beat;
 // a transfer starts only when a completion record slot is free (DONE_SLOTS
 // slots, one freed per done_free pulse), so the output never waits for it.
+`default_nettype none
 module dma_realign #(
     parameter DATA_WIDTH = 64,
     parameter LEN_WIDTH  = 32,
@@ -365,3 +366,4 @@ module dma_realign #(
         end
     end
 endmodule
+`default_nettype wire

@@ -13,6 +13,7 @@
 // inputs are one-cycle pulses setting IRQ_STATUS bits (a set wins over a W1C clear in
 // the same cycle, not over a channel reset).
 // irq[c] = registered |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}); irq_global = GCTRL.GIE & |irq.
+`default_nettype none
 module dma_regs #(
     parameter NUM_CHANNELS    = 4,    // 1..8
     parameter DATA_WIDTH      = 64,   // reported in CAP0 (as bytes per beat)
@@ -410,3 +411,4 @@ module dma_regs #(
     end
 
 endmodule
+`default_nettype wire

@@ -41,6 +41,7 @@
 // after the request was picked (maybe just after the channel left RUNNING:
 // the fetch then completes like any other in flight, and `drained` stays low
 // while a request is pending).
+`default_nettype none
 module dma_sg_channel #(
     parameter ADDR_WIDTH     = 64,
     parameter LEN_WIDTH      = 32,
@@ -606,3 +607,4 @@ module dma_sg_channel #(
         end
     end
 endmodule
+`default_nettype wire

@@ -8,6 +8,7 @@
 // share one in-order read channel: a DMA master may hold RREADY low until its
 // writes drain, and a write waiting for its translation would then wait for a
 // table read stuck behind that read data.
+`default_nettype none
 module dma_iommu #(
     parameter DATA_WIDTH  = 64,      // >= 64
     parameter ADDR_WIDTH  = 64,
@@ -353,3 +354,4 @@ module dma_iommu #(
     );
 
 endmodule
+`default_nettype wire

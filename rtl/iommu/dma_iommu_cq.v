@@ -8,6 +8,7 @@
 //                  then optionally write DATA to ADDR and/or raise fence_w_ip
 // Anything else, or a reserved bit set, sets cmd_ill and stops the queue with
 // cqh on that command; a memory fault sets cqmf (queue stopped likewise).
+`default_nettype none
 module dma_iommu_cq (
     input  wire        clk,
     input  wire        rst,
@@ -187,3 +188,4 @@ module dma_iommu_cq (
         end
     end
 endmodule
+`default_nettype wire

@@ -4,6 +4,7 @@
 // error is pending.
 //   dword0: CAUSE[11:0] PID[31:12]=0 PV[32]=0 PRIV[33]=0 TTYP[39:34] DID[63:40]
 //   dword1: 0   dword2: iotval (the IOVA)   dword3: iotval2 = 0
+`default_nettype none
 module dma_iommu_fq (
     input  wire        clk,
     input  wire        rst,
@@ -105,3 +106,4 @@ module dma_iommu_fq (
         end
     end
 endmodule
+`default_nettype wire

@@ -5,6 +5,7 @@
 // Reads are on the walk's critical path: ARVALID comes straight from the
 // (registered, held) request and the read data goes straight back, so a walk
 // level costs the memory latency plus one cycle.
+`default_nettype none
 module dma_iommu_mem #(
     parameter DATA_WIDTH = 64,
     parameter ADDR_WIDTH = 64,
@@ -141,3 +142,4 @@ module dma_iommu_mem #(
     // SLVERR and DECERR are both "a memory fault" here; one beat, one ID
     wire unused_m = ^{m_axi_bid, m_axi_rid, m_axi_rlast, r_shift, m_axi_bresp[0], m_axi_rresp[0]};
 endmodule
+`default_nettype wire

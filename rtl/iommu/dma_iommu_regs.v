@@ -5,6 +5,7 @@
 // area (0x2B0 translations, 0x2B8 IOTLB hits, 0x2C0 IOTLB misses, 0x2C8
 // page-walk cycles). Every other offset of the page reads 0 and ignores
 // writes, as the specification asks for registers that are not implemented.
+`default_nettype none
 module dma_iommu_regs #(
     parameter PAS = 56                // physical address bits (capabilities.PAS)
 ) (
@@ -250,3 +251,4 @@ module dma_iommu_regs #(
         endcase
     end
 endmodule
+`default_nettype wire

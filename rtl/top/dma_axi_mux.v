@@ -15,6 +15,7 @@
 //   since AXI masters must not wait for WREADY before raising AWVALID). W is a
 //   combinational pass-through: one beat per cycle, no bubble between bursts.
 //   W may reach m_axi up to a cycle before its AW (legal AXI).
+`default_nettype none
 module dma_axi_mux #(
     parameter DATA_WIDTH       = 64,
     parameter ADDR_WIDTH       = 64,
@@ -310,3 +311,4 @@ module dma_axi_mux #(
     assign m_axi_bready  = m_axi_bvalid && (b_sel ? s1_axi_bready : s0_axi_bready);
 
 endmodule
+`default_nettype wire

@@ -8,6 +8,7 @@
 // passed back. Reads likewise: AR captured, presented, R passed back.
 // All VALIDs and READYs towards s_axil and m*_axil come from registers, except
 // B/R which are routed through (VALID from the chosen port, READY back to it).
+`default_nettype none
 module dma_axil_split #(
     parameter ADDR_WIDTH = 13,
     parameter SPLIT_BIT  = 12
@@ -195,3 +196,4 @@ module dma_axil_split #(
     assign s_axil_rresp    = rd_sel ? m1_axil_rresp : m0_axil_rresp;
 
 endmodule
+`default_nettype wire

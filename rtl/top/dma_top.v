@@ -6,6 +6,7 @@
 // Ports (docs/architecture.md): s_axil_*, m_axi_* (memory, ID_WIDTH + 1 bits
 // of ID), m_axi_tw_* (the IOMMU's table accesses), m_axis_*/s_axis_*,
 // irq[NUM_CHANNELS-1:0], irq_global, irq_iommu.
+`default_nettype none
 module dma_top #(
     parameter NUM_CHANNELS    = 4,
     parameter DATA_WIDTH      = 64,    // >= 64 (the IOMMU's table reads are 8 bytes)
@@ -682,3 +683,4 @@ module dma_top #(
     // the IOMMU page decodes 12 address bits; AxPROT carries nothing it checks
     wire unused_top = ^{i_axil_awaddr[12], i_axil_araddr[12], i_axil_awprot, i_axil_arprot};
 endmodule
+`default_nettype wire
