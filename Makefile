@@ -12,7 +12,8 @@ PYTHON    ?= python3
 VENV      := .venv
 VPY       := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-RTL       := $(sort $(shell find rtl -name '*.v'))
+RTL       := $(shell $(PYTHON) rtl/manifest.py files)    # the one file list: rtl/manifest.py
+RTL_INC   := $(addprefix -I,$(shell $(PYTHON) rtl/manifest.py incdirs))
 RTL_TOPS  := $(basename $(notdir $(RTL)))
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -42,7 +43,7 @@ test: check-tools lint $(STAMP)
 lint:
 	@command -v verilator >/dev/null 2>&1 || { echo "error: verilator not found; install it: sudo apt-get install verilator"; exit 1; }
 	@set -e; for top in $(RTL_TOPS); do \
-	  verilator --lint-only -Wall -Irtl -Irtl/include $(RTL) --top-module $$top; \
+	  verilator --lint-only -Wall $(RTL_INC) $(RTL) --top-module $$top; \
 	done; echo "lint: $(words $(RTL_TOPS)) modules, 0 warnings"
 
 BENCH_STAMP := $(VENV)/.installed-bench

@@ -28,7 +28,7 @@ class Block:
 
 
 FIFO_MEM = "*.mem"      # dma_fifo instances anywhere in the hierarchy
-IOMMU_MEMS = ("xlate.t_*", "xlate.dc_*")   # IOTLB and device-context register arrays (dma_iommu_xlate)
+IOMMU_MEMS = ("xlate.iotlb.t_*", "xlate.dc_cache.dc_*")   # IOTLB and device-context register arrays (dma_iommu_iotlb, dma_iommu_dc_cache)
 
 BLOCKS = [
     Block("dma_datapath", "dma_datapath", {"DATA_WIDTH": 64, "ADDR_WIDTH": 64, "MAX_BURST_LEN": 256}, [FIFO_MEM]),

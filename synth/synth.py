@@ -70,13 +70,23 @@ def run(cmd: list[str], log: Path) -> float:
     return time.monotonic() - t0
 
 
+def _manifest():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rtl_manifest", ROOT / "rtl" / "manifest.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def rtl_files() -> list[str]:
-    return sorted(rel(p) for p in (ROOT / "rtl").rglob("*.v"))
+    """The sources of rtl/manifest.py, in dependency order."""
+    return _manifest().files()
 
 
 def read_cmd(block) -> str:
     chparams = " ".join(f"-chparam {k} {v}" for k, v in block.params.items())
-    return (f"read_verilog -Irtl -Irtl/include {' '.join(rtl_files())}; "
+    return (f"read_verilog {' '.join('-I' + d for d in _manifest().INCDIRS)} {' '.join(rtl_files())}; "
             f"hierarchy -check -top {block.top} {chparams}")
 
 

@@ -5,6 +5,7 @@ rule; the documented defaults elaborate."""
 from __future__ import annotations
 
 import shutil
+import sys
 import subprocess
 from pathlib import Path
 
@@ -31,7 +32,10 @@ BAD = [
 
 
 def sources():
-    return [str(p) for p in sorted((ROOT / "rtl").rglob("*.v"))]
+    sys.path.insert(0, str(ROOT / "tb"))
+    from dmatb.runner import rtl_sources
+
+    return [str(p) for p in rtl_sources()]
 
 
 def icarus(top, params, tmp_path):

@@ -41,11 +41,10 @@ CONFIGS = {
 
 @pytest.mark.parametrize("cfg", list(CONFIGS))
 def test_regs(cfg):
-    from dmatb.runner import RTL_DIR, run_cocotb
+    from dmatb.runner import run_cocotb
 
     params = CONFIGS[cfg]
     run_cocotb("dma_regs", "test_regs", params,
-               sources=[RTL_DIR / "dma_regs.v"],
                test_dir=Path(__file__).resolve().parent,
                extra_env={"DMA_REGS_PARAMS": json.dumps({**DEFAULTS, **params})})
 

@@ -8,6 +8,7 @@
 // IODIR.INVAL_DDT (inv): the entries of inv_did (inv_dv) or all are compared in
 // the cycle of the command and cleared in the next one, after any write of
 // that cycle (the invalidation wins).
+`default_nettype none
 module dma_iommu_dc_cache #(
     parameter USER_WIDTH = 4        // device ID width: 2^USER_WIDTH entries
 ) (
@@ -72,3 +73,4 @@ module dma_iommu_dc_cache #(
         end
     end
 endmodule
+`default_nettype wire

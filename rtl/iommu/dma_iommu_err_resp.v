@@ -14,6 +14,7 @@
 //     caller decides no request of that direction until it drops, so
 //     responses stay in request order.
 // Other R and B traffic passes through from m_axi.
+`default_nettype none
 module dma_iommu_err_resp #(
     parameter DATA_WIDTH = 64,
     parameter ID_WIDTH   = 5,
@@ -184,3 +185,4 @@ module dma_iommu_err_resp #(
         end
     end
 endmodule
+`default_nettype wire

@@ -21,6 +21,7 @@
 // the next one (visible to lookups loaded two cycles after the command).
 // Forms: all; PSCID (inv_pscv, global entries excluded); address (inv_av, the
 // entry's page contains inv_vpn); both.
+`default_nettype none
 module dma_iommu_iotlb #(
     parameter USER_WIDTH  = 4,      // device ID width
     parameter TLB_ENTRIES = 16
@@ -198,3 +199,4 @@ module dma_iommu_iotlb #(
         end
     end
 endmodule
+`default_nettype wire

@@ -16,6 +16,7 @@
 // leaf raises `leaf` in the cycle its PTE arrives and `fill` (with fill_*) the
 // next cycle, for the IOTLB.
 // A fault (fault, cause, cause_dc) is held until `done`.
+`default_nettype none
 module dma_iommu_walker #(
     parameter USER_WIDTH = 4        // device ID width (<= 7: a DID's context within the 4 KiB directory)
 ) (
@@ -244,3 +245,4 @@ module dma_iommu_walker #(
     // PTE RSW bits are software's
     wire unused_x = ^{pte[9:8]};
 endmodule
+`default_nettype wire

