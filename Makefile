@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Top-level entry points. Every target sets up .venv from pyproject.toml first.
 #   make sim     end-to-end demonstration in Icarus with a summary
 #   make test    the whole suite (RTL on Icarus + a Verilator run, and the Python tests)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Datapath benchmarks (cocotb side): clock cycles for memory-to-memory copies.
 
 Utilization = bytes / (cycles x bytes per beat), cycles from the first command

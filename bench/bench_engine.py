@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Scatter-gather front end benchmarks (cocotb side): descriptors fetched from memory.
 
 Utilization = payload bytes / (cycles x bytes per beat), cycles from the write that

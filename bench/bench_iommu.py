@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """IOMMU benchmarks (cocotb side), in clock cycles.
 
 On dma_top (engine + IOMMU), one 64 KiB copy, one descriptor, 4 KiB pages:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Cycles one IOTLB miss adds to a read burst through dma_iommu (cocotb side):
 the same 8-beat read timed with a hit and right after invalidating its page, at
 memory read latency 0 and 32 (on both the data and the table-walk port)."""

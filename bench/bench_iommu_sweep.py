@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Utilization against transfer size through the whole engine (dma_top), IOMMU off
 (Bare) and on (1LVL, Sv39, 4 KiB pages, IOTLB warmed by a first run): one descriptor
 per point, cycles from CTRL.RUN to the status write-back. Records carry "series" and

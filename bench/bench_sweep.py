@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Datapath utilization sweep (cocotb side): one memory-to-memory copy per
 (series, size), sizes 64 B .. 64 KiB, for the series of SERIES.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Bus utilization against transfer size, one line per series -> PNG.
 
 Input: JSON-lines records {"scenario", "bytes", "cycles", "utilization",

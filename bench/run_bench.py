@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """`make bench`: run every benchmark in simulation, print a table against the
 targets, write bench/results/<block>.json ({"scenario", "bytes", "cycles",
 "utilization"} records). Figures are clock cycles, never wall-clock time."""

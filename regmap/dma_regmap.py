@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The DMA engine's register map: the single source of truth.
 
 Plain data only. regmap/gen_regmap.py turns it into rtl/dma_regs_defs.vh,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generate the register-map artefacts from regmap/dma_regmap.py.
 
     python regmap/gen_regmap.py          rewrite every generated file
@@ -303,10 +304,10 @@ def gen_md(m):
         "# DMA engine registers",
         "",
         "The engine's registers sit in a 4 KiB page (offsets 0x000-0xFFF) on an AXI4-Lite",
-        "slave port (`rtl/dma_regs.v`); every register is 32 bits wide and 32-bit aligned",
+        "slave port (`rtl/engine/dma_regs.v`); every register is 32 bits wide and 32-bit aligned",
         "(address bits [1:0] are ignored). The page 0x1000-0x1FFF is reserved for the IOMMU.",
         "Constants for every offset, field and code below are generated from",
-        "`regmap/dma_regmap.py` into `rtl/dma_regs_defs.vh` (Verilog), `include/dma_regs.h` (C)",
+        "`regmap/dma_regmap.py` into `rtl/include/dma_regs_defs.vh` (Verilog), `include/dma_regs.h` (C)",
         "and `sw/dmaengine/regs.py` (Python), with the same names.",
         "",
         "## Access types",

@@ -1,15 +1,16 @@
+# SPDX-License-Identifier: Apache-2.0
 """The table of blocks that `make synth` measures: one line per block.
 
     Block(name, top, parameters, allowed memories)
 
 name        the key in bench/results/synth.json and in the tables
-top         the RTL module (every rtl/*.v is read; the hierarchy under `top` is kept)
+top         the RTL module (every file of rtl/manifest.py is read; the hierarchy under `top` is kept)
 parameters  overrides of the top's parameters (the rest keep their defaults)
 mems        the memories Yosys may infer, as fnmatch patterns on the flattened
             memory name (e.g. "q_w.mem" is the `mem` array of the dma_fifo
             instance q_w).  Any other inferred memory fails `make synth`, as does
-            any latch.  The arrays in the RTL: dma_fifo's `mem`, and the IOTLB
-            (t_*) and device-context cache (dc_*) of dma_iommu_xlate.
+            any latch.  The arrays in the RTL: dma_fifo's `mem`, the IOTLB (t_*) of
+            dma_iommu_iotlb and the device-context cache (dc_*) of dma_iommu_dc_cache.
 
 To add a block, add one line, e.g.
     Block("dma_fifo", "dma_fifo", {"WIDTH": 64}, ["mem"]),

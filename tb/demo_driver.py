@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make sim` demonstration (run by tb/sim_demo.py): the engine's driver on busdma's
 bounce platform (8 GiB of memory, the engine reaches only the low 4 GiB) moving a
 random mix of requests (memory copies, memory -> stream, stream -> memory, scattered

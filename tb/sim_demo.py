@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """`make sim`: build the RTL in Icarus, run the driver demonstration on the bounce
 platform (tb/demo_driver.py), print a summary. WAVES=1 records a waveform."""
 from __future__ import annotations

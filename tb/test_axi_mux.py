@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_axi_mux (two AXI4 masters -> one AXI4 slave), collected by pytest.
 
 Two cocotbext-axi AxiMasters drive s0_axi and s1_axi concurrently; a dmatb AxiMemory

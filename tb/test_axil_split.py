@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_axil_split (one AXI4-Lite slave -> two AXI4-Lite masters by
 address bit SPLIT_BIT), collected by pytest.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_burst_gen (the AR/AW legalizer), collected by pytest.
 
 Random transfers (any address and length, seed from cocotb: RANDOM_SEED=<seed>)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_datapath (the AXI4 bus-master back end), collected by pytest.
 
 Every test runs under the AXI4 / AXI4-Stream protocol checkers and ends with a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Self-tests of the verification library (tb/dmatb): checkers, memory model, scoreboard.
 
 pytest runs the cocotb tests below on tb/hdl/tb_axi_probe.v (every AXI signal is an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end tests of the engine's driver (sw/dmaengine/driver.py) on busdma's
 bounce platform: 8 GiB of memory, the engine may only reach the low 4 GiB.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The engine's driver on busdma's IommuPlatform driving the REAL IOMMU (dma_top).
 
 The same DmaEngineDriver code as on the bounce platform (tb/test_driver.py); busdma's

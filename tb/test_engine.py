@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_engine: registers, scatter-gather channels, completions,
 interrupts and errors, against the real datapath.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_fifo (first-word fall-through, registered flags, optional
 output register), collected by pytest.
 

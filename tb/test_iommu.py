@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_iommu, the RISC-V IOMMU subset between the engine and memory.
 
 The test drives the IOMMU's upstream port like the DMA engine would (an AxiMaster

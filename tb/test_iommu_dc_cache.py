@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_iommu_dc_cache (the IOMMU's per-device context cache),
 collected by pytest.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_iommu_err_resp (the IOMMU's write-data routing and local
 SLVERR responder), collected by pytest.
 

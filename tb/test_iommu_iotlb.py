@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_iommu_iotlb (the IOMMU's IOTLB), collected by pytest.
 
 Every cycle the module's outputs are compared with a cycle-accurate Python

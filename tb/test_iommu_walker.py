@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_iommu_walker (the IOMMU's device-context reader and Sv39
 walker), collected by pytest.
 

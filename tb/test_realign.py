@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_realign (byte-lane realignment, strobes, stream packets),
 collected by pytest.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The generated register-map files match regmap/dma_regmap.py (run gen_regmap.py if not)."""
 import subprocess
 import sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of dma_regs (the AXI4-Lite register block), collected by pytest.
 
 The register map comes from dmaengine.regs (generated from regmap/dma_regmap.py).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System tests of dma_top: the engine's data and descriptor traffic translated by
 the IOMMU (device ID = channel) on one memory port.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Random system regression (pyuvm, tb/uvm/env.py): the driver on the bounce platform
 against the RTL engine. REQUESTS random requests (default 1000; `make soak`: 20000)
 plus one faulty request per error class; zero scoreboard mismatches; the seed and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Synchronous FIFO with first-word fall-through: dout shows the head entry
 // whenever empty is low, and holds it until rd_en pops it.
 // Writes when full and reads when empty are ignored (callers check the flags).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Round-robin arbiter: grants one requester per cycle, starting the search
 // just after the last one granted, so every requester is served in turn.
 // The grant is combinational; `advance` (grant taken) moves the pointer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Burst legalizer: splits one transfer {addr, len} into AXI4 INCR bursts that
 // never cross a 4 KiB boundary and never exceed min(MAX_BURST_LEN, cap_beats)
 // beats. Bursts are full-width (AxSIZE = log2 bytes per beat) and start at the

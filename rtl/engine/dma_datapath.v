@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AXI4 bus-master datapath (the engine's back end).
 //
 // Executes transfer commands {src, dst, len, src kind, dst kind, eop, tag} and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The DMA engine: AXI4-Lite register block + scatter-gather front end
 // (NUM_CHANNELS channels) + AXI4 datapath. Ports (docs/architecture.md):
 //   s_axil_*   AXI4-Lite slave, registers (docs/registers.md)

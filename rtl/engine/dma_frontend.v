@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scatter-gather front end: NUM_CHANNELS descriptor channels sharing
 //  - one AXI4 master port for descriptors (m_axi_sg): fetches (ARID = channel)
 //    and status write-backs (AWID = 0, so B responses come back in order);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte-lane realigner: turns the beats of one source (memory read data, or a
 // packed AXI4-Stream) into beats aligned for the destination, one beat per
 // cycle, with the strobes of partial first/last beats.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DMA engine register block: an AXI4-Lite slave implementing the register map of
 // docs/registers.md (generated, with rtl/include/dma_regs_defs.vh, from regmap/dma_regmap.py).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One scatter-gather channel: follows its descriptor chain, prefetches
 // descriptors, hands transfer commands to the shared datapath, tracks the
 // descriptors in flight, counts completions, coalesces interrupts, and halts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IOMMU (a subset of the RISC-V IOMMU v1.0; docs/iommu.md) between the DMA
 // engine and memory: register page (dma_iommu_regs), translation unit
 // (dma_iommu_xlate: device contexts, Sv39 walk, IOTLB, faults), command queue

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IOMMU command queue: reads 16-byte commands from the in-memory queue at
 // cqb, executes them in order and advances cqh.
 //   IOTINVAL.VMA   invalidate IOTLB entries (all, by PSCID, by address, both)

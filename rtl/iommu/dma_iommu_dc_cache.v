@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device-context cache of the IOMMU translation unit (dma_iommu_xlate): one
 // entry per device ID with what translation needs of a checked base-format
 // device context (first stage Bare, tc.DTF, fsc.PPN, ta.PSCID).

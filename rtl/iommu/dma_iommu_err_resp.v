@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Response side of the IOMMU translation unit (dma_iommu_xlate): routes the
 // write data of every decided AW and answers faulted requests locally.
 //

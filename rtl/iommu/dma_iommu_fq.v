@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IOMMU fault queue: writes 32-byte fault records at fqb + fqt*32 and
 // advances fqt. A full queue (fqt + 1 == fqh) drops the record and sets fqof;
 // a memory fault sets fqmf; records are dropped while the queue is off or an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IOTLB of the IOMMU translation unit (dma_iommu_xlate): TLB_ENTRIES fully
 // associative entries of Sv39 leaves, tagged {device ID, PSCID, VPN, level}.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The IOMMU's own memory accesses: one 8-byte read or (partial) write at a
 // time for the table walker, the fault-queue writer and the command queue,
 // served in that priority order on an AXI4 master port (single-beat, 8-byte

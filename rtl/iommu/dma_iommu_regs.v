@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IOMMU register page (RISC-V IOMMU v1.0 layout), AXI4-Lite, 32-bit accesses;
 // an 8-byte register is two 32-bit halves (low at its offset, high at +4).
 // Implemented: capabilities, fctl, ddtp, cqb/cqh/cqt, fqb/fqh/fqt, cqcsr,

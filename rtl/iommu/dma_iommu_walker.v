@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Walker of the IOMMU translation unit (dma_iommu_xlate): reads a device
 // context (base format, 32 bytes at ddt_ppn * 4096 + DID * 32) or walks the
 // Sv39 tables for the request being decided, one 8-byte read at a time on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IOMMU translation unit: an AXI4 slave (from the DMA engine) to an AXI4
 // master (to memory) that translates every AR and AW address.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AXI4 2:1 multiplexer: two AXI4 masters (s0_axi, s1_axi) share one AXI4 slave
 // port (m_axi).
 //

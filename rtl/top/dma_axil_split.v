@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AXI4-Lite 1:2 splitter: one AXI4-Lite slave port (s_axil) feeds two AXI4-Lite
 // master ports chosen by one address bit: SPLIT_BIT = 0 -> m0_axil, 1 -> m1_axil.
 // The address is passed unchanged (the receivers ignore the high bits).

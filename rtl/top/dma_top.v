@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The whole product in one block: the DMA engine (dma_engine), whose data and
 // descriptor ports are merged (dma_axi_mux) and translated by the IOMMU
 // (dma_iommu) before memory; one AXI4-Lite register port for both, split by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """busdma: the FreeBSD bus_dma(9) driver API in Python (with NetBSD's
 bus_dma(9) in ``busdma.netbsd``, the Linux DMA API in ``busdma.linux`` and
 bus_space(9) in ``busdma.bus_space``, over the same core).

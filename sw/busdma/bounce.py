@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bounce-buffer platform: devices see physical addresses, and memory a device
 cannot reach is copied through bounce pages (FreeBSD's busdma_bounce.c)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """bus_space(9): tags, handles and register access over a transport.
 
 A *transport* moves one register access: ``read(addr, width) -> int`` and

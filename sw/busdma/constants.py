@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Constants of the bus_dma(9) and bus_space(9) interfaces, with FreeBSD's values."""
 
 PAGE_SHIFT = 12

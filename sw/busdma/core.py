@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Machine-independent bus_dma(9): tags, maps, segment building and deferral.
 
 This is the part FreeBSD keeps in sys/kern/subr_bus_dma.c and

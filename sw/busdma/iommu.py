@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """IOMMU platform: devices see IOVAs that a RISC-V IOMMU translates.
 
 Each device (root tag) gets a device context in a 1-level device directory

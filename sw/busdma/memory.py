@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Host memory: a sparse physical address space, a page allocator, and
 kernel-virtual buffers made of arbitrary physical pages.
 

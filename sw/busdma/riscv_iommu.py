@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """RISC-V IOMMU (spec v1.0) formats, and a reference model that reads them
 from host memory.
 

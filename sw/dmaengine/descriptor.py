@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Descriptor format of the DMA engine (docs/descriptors.md).
 
 A descriptor is 64 bytes, 64-byte aligned, little-endian:

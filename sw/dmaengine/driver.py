@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Driver for the openbusdma DMA engine, written only against busdma (bus_dma(9))
 and bus_space(9).  See docs/driver.md.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared helpers for the busdma tests."""
 
 from dataclasses import dataclass, field

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """bus_space register access over the model transport."""
 
 import asyncio

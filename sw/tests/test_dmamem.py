@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """bus_dmamem_alloc / bus_dmamem_free."""
 
 import errno

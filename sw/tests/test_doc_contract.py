@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """docs/busdma.md (and bus_dma(9) where the doc is silent) as executable checks.
 
 Each test states one promise of the contract; the ones marked "audit" failed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """docs/busdma.md is the contract: its examples must run and its names exist."""
 
 import pathlib

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The RISC-V IOMMU platform, checked against the reference model."""
 
 import errno

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Directed load/sync/unload vectors on the bounce platform."""
 
 import errno

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Host memory: sparse physical memory, page allocator, KVA buffers."""
 
 import pytest

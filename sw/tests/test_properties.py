@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Hypothesis properties: for random tags and buffers, every load obeys its tag
 and maps exactly the client's bytes, in order."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tag creation, inheritance and destruction."""
 
 import errno

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reusable verification library for the DMA engine's cocotb tests.
 
 runner      build and run any RTL top from pytest (one build directory per parameter set)

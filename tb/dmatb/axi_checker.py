@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Passive protocol checkers for AXI4, AXI4-Lite and AXI4-Stream interfaces.
 
     chk = AxiChecker(dut, "m_axi", dut.clk, dut.rst)      # starts monitoring at once

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Test environment for dma_datapath: drives the command port, collects statuses,
 attaches the memory model, stream models and protocol checkers.
 

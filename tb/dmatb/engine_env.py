@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Test environment for dma_engine (registers + scatter-gather front end + datapath)
 and for dma_top (the engine behind the IOMMU, one memory port).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Test-side control of the IOMMU through its register page: register access,
 queue set-up, commands (with IOFENCE.C completion), fault-record collection.
 Used by the IOMMU unit tests (page at 0) and the system tests (page at 0x1000)."""

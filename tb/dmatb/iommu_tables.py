@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Builders for the RISC-V IOMMU's in-memory structures (spec v1.0), written into
 a test's memory image: a 1-level device directory of base-format device contexts,
 Sv39 page tables (4 KiB, 2 MiB and 1 GiB leaves), the command queue and the fault

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Build and run an RTL top level under cocotb from a pytest test.
 
     run_cocotb("dma_datapath", test_module="test_datapath", parameters={"DATA_WIDTH": 64})

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Byte-exact reference model of memory for DMA tests.
 
     sb = MemoryScoreboard(mem)                   # snapshot now (whole memory, or regions=[(a, n), ...])

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test-only top for the dmatb self-tests: every AXI4, AXI4-Lite and AXI4-Stream
 // signal is a plain input driven from Python (by cocotbext-axi models or by hand),
 // so that the checkers can watch legal and deliberately illegal traffic.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Device models that use the driver: a NIC-like receiver (a ring of mapped
 receive buffers on a stream -> memory channel, refilled as packets arrive).
 The wire side is SystemEnv.source (s_axis); storage blocks use SystemEnv.sink

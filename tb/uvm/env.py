@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pyuvm environment for random system tests of the engine through its driver.
 
     DmaItem            one request: kind, channel, length, page offsets, above/below the

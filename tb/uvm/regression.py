@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The pyuvm system test shared by the regression (tb/test_uvm_regression.py) and the
 demonstration (tb/demo_driver.py): REQUESTS random requests and one faulty request per
 error class through the driver (status write-back faults too where the engine has its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System-level bench: dma_engine + busdma platform + the driver, glued for cocotb.
 
     sysenv = SystemEnv(dut, platform="bounce")        # or "iommu" (Python IOMMU model)
