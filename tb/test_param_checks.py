@@ -28,6 +28,9 @@ BAD = [
     ("dma_iommu", "USER_WIDTH", 8, "USER_WIDTH_must_be_1_to_7"),
     ("dma_fifo", "DEPTH_LOG2", 0, "WIDTH_and_DEPTH_LOG2_must_be_at_least_1"),
     ("dma_burst_gen", "MAX_BURST_LEN", 0, "MAX_BURST_LEN_must_be_1_to_256"),
+    ("dma_datapath", "DATA_WIDTH", 24, "DATA_WIDTH_must_be_a_power_of_two_from_32_to_512"),
+    ("dma_datapath", "MAX_BURST_LEN", 512, "MAX_BURST_LEN_must_be_1_to_256"),
+    ("dma_datapath", "LEN_WIDTH", 12, "LEN_WIDTH_must_be_at_least_20"),
 ]
 
 

@@ -109,6 +109,20 @@ module dma_datapath #(
     input  wire                     s_axis_tvalid,
     output wire                     s_axis_tready
 );
+
+    // parameter checks: an unsupported value stops elaboration (dma_param_check.vh)
+    `include "dma_param_check.vh"
+    generate
+        if (DATA_WIDTH < 32 || DATA_WIDTH > 512 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0) begin : g_check0
+            `DMA_PARAM_ERROR(dma_datapath__parameter_error__DATA_WIDTH_must_be_a_power_of_two_from_32_to_512, "dma_datapath: DATA_WIDTH must be a power of two from 32 to 512")
+        end
+        if (MAX_BURST_LEN < 1 || MAX_BURST_LEN > 256) begin : g_check1
+            `DMA_PARAM_ERROR(dma_datapath__parameter_error__MAX_BURST_LEN_must_be_1_to_256, "dma_datapath: MAX_BURST_LEN must be 1 to 256")
+        end
+        if (LEN_WIDTH < 20) begin : g_check2
+            `DMA_PARAM_ERROR(dma_datapath__parameter_error__LEN_WIDTH_must_be_at_least_20, "dma_datapath: LEN_WIDTH must be at least 20")
+        end
+    endgenerate
     localparam N        = DATA_WIDTH / 8;
     localparam OFF_W    = $clog2(N);
     localparam RD_OUT_W = $clog2(RD_OUTSTANDING + 1);
@@ -123,12 +137,14 @@ module dma_datapath #(
     localparam CNT_W    = LEN_WIDTH - OFF_W + 1;
 
     // status error codes (docs/architecture.md)
-    localparam [3:0] ERR_NONE       = 4'd0,
-                     ERR_RD_SLVERR  = 4'd1,
-                     ERR_RD_DECERR  = 4'd2,
-                     ERR_WR_SLVERR  = 4'd3,
-                     ERR_WR_DECERR  = 4'd4,
-                     ERR_BAD_CMD    = 4'd6;
+    // status codes: the register map's error codes (regmap/dma_regmap.py, generated)
+    `include "dma_regs_defs.vh"
+    localparam [3:0] ERR_NONE       = DMA_ERR_NONE,
+                     ERR_RD_SLVERR  = DMA_ERR_RD_SLVERR,
+                     ERR_RD_DECERR  = DMA_ERR_RD_DECERR,
+                     ERR_WR_SLVERR  = DMA_ERR_WR_SLVERR,
+                     ERR_WR_DECERR  = DMA_ERR_WR_DECERR,
+                     ERR_BAD_CMD    = DMA_ERR_BAD_CMD;
 
     assign m_axi_awid    = WR_ID[ID_WIDTH-1:0];
     assign m_axi_awsize  = OFF_W[2:0];

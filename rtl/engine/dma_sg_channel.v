@@ -99,10 +99,13 @@ module dma_sg_channel #(
     input  wire                  wb_irq,
     input  wire [1:0]            wb_bus_err        // 0 ok, 1 SLVERR, 2 DECERR
 );
-    localparam [1:0] ST_IDLE = 2'd0, ST_RUNNING = 2'd1, ST_HALTED = 2'd2, ST_STOPPING = 2'd3;
-    localparam [3:0] E_FETCH_SLVERR = 4'd8,  E_FETCH_DECERR = 4'd9,
-                     E_WB_SLVERR    = 4'd10, E_WB_DECERR    = 4'd11,
-                     E_DESC_ALIGN   = 4'd12, E_DESC_MALFORMED = 4'd13;
+    // state and error codes: the register map's (regmap/dma_regmap.py, generated)
+    `include "dma_regs_defs.vh"
+    localparam [1:0] ST_IDLE = DMA_STATE_IDLE, ST_RUNNING = DMA_STATE_RUNNING,
+                     ST_HALTED = DMA_STATE_HALTED, ST_STOPPING = DMA_STATE_STOPPING;
+    localparam [3:0] E_FETCH_SLVERR = DMA_ERR_FETCH_SLVERR, E_FETCH_DECERR = DMA_ERR_FETCH_DECERR,
+                     E_WB_SLVERR    = DMA_ERR_WB_SLVERR,    E_WB_DECERR    = DMA_ERR_WB_DECERR,
+                     E_DESC_ALIGN   = DMA_ERR_DESC_ALIGN,   E_DESC_MALFORMED = DMA_ERR_DESC_MALFORMED;
     localparam PF_DEPTH = 1 << PF_DEPTH_LOG2;
     localparam PW       = PF_DEPTH_LOG2;
     // descriptor beats: the first 32 bytes; where NEXT ends, where LEN and CTRL are
@@ -182,6 +185,8 @@ module dma_sg_channel #(
     wire              next_err   = (err_now != 2'd0);
     wire              fetch_done = beat_valid && last_beat;
     wire [63:0]       fetch_next;
+    reg  [63:0]       rl_next;      // a relink's NEXT, held until its read has ended
+    wire [63:0]       rl_now = next_pulse ? fetch_next : rl_next;
     generate
         if (DATA_WIDTH >= 64) begin : g_next_one
             assign fetch_next = beat_data[63:0];
@@ -311,7 +316,12 @@ module dma_sg_channel #(
     wire [ADDR_WIDTH-1:0] wb_done_addr;
     wire [3:0]            wb_done_sts;
     wire wbq_full, wbq_empty;
-    dma_fifo #(.WIDTH(ADDR_WIDTH + 4), .DEPTH_LOG2(CMD_DEPTH_LOG2)) wb_q (
+    // A descriptor waits here from its status to its write-back's B response: the
+    // front end holds up to 2^CMD_DEPTH_LOG2 write-backs (status register and
+    // write-back queue) and 4 awaiting B (wb_b_q), so the queue has room for all of
+    // them and a margin (a full queue would lose a descriptor's place)
+    localparam WBQ_LOG2 = $clog2((1 << CMD_DEPTH_LOG2) + 8);
+    dma_fifo #(.WIDTH(ADDR_WIDTH + 4), .DEPTH_LOG2(WBQ_LOG2)) wb_q (
         .clk(clk), .rst(rst),
         .wr_en(sts_valid), .din({sts_error, if_addr}), .full(wbq_full),
         .rd_en(wb_done), .dout({wb_done_sts, wb_done_addr}), .empty(wbq_empty)
@@ -486,7 +496,23 @@ module dma_sg_channel #(
             end
             if (push_align_err)
                 next_valid <= 1'b0;
-            if (next_pulse) begin
+            // a re-read of the last NEXT (relink) is only acted on once the whole read
+            // has arrived without error: a later beat's error must not leave the link
+            // taken (the appended descriptors would be fetched ahead and skipped)
+            if (next_pulse && relink_q)
+                rl_next <= fetch_next;
+            if (fetch_done && relink_q && !next_err) begin
+                if (!rl_now[0]) begin
+                    next_valid <= 1'b1;
+                    next_addr  <= rl_now[ADDR_WIDTH-1:0];
+                    at_eoc     <= 1'b0;
+                end else begin
+                    at_eoc     <= 1'b1;
+                    eoc_addr   <= fq_addr;
+                    next_addr  <= fq_addr;      // (CUR_DESC at the end of the chain)
+                end
+            end
+            if (next_pulse && !relink_q) begin
                 if (!next_err && !fetch_next[0]) begin
                     next_valid <= 1'b1;
                     next_addr  <= fetch_next[ADDR_WIDTH-1:0];

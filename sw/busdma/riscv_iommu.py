@@ -14,19 +14,22 @@ from __future__ import annotations
 from .constants import PAGE_MASK, PAGE_SHIFT, PAGE_SIZE
 from .memory import PhysicalMemory
 
-# Register offsets and widths (chapter 5).
-REG_CAPABILITIES = 0x00
-REG_FCTL = 0x08
-REG_DDTP = 0x10
-REG_CQB = 0x18
-REG_CQH = 0x20
-REG_CQT = 0x24
-REG_CQCSR = 0x48
-REGISTER_WIDTHS = {REG_CAPABILITIES: 8, REG_FCTL: 4, REG_DDTP: 8, REG_CQB: 8,
-                   REG_CQH: 4, REG_CQT: 4, REG_CQCSR: 4}
+from . import riscv_iommu_regs as _regs
 
-CAPABILITIES_VERSION_1_0 = 0x10
-CAPABILITIES_SV39 = 1 << 9
+# Register offsets and widths (chapter 5): from the register page's one source,
+# regmap/iommu_regmap.py (generated into riscv_iommu_regs.py).
+REG_CAPABILITIES = _regs.IOMMU_REG_CAPABILITIES
+REG_FCTL = _regs.IOMMU_REG_FCTL
+REG_DDTP = _regs.IOMMU_REG_DDTP
+REG_CQB = _regs.IOMMU_REG_CQB
+REG_CQH = _regs.IOMMU_REG_CQH
+REG_CQT = _regs.IOMMU_REG_CQT
+REG_CQCSR = _regs.IOMMU_REG_CQCSR
+REGISTER_WIDTHS = {off: width // 8 for off, width, _ in _regs.REGS.values()
+                   if off in (REG_CAPABILITIES, REG_FCTL, REG_DDTP, REG_CQB, REG_CQH, REG_CQT, REG_CQCSR)}
+
+CAPABILITIES_VERSION_1_0 = _regs.IOMMU_VERSION
+CAPABILITIES_SV39 = _regs.IOMMU_CAPABILITIES_SV39_MASK
 
 DDTP_MODE_OFF = 0
 DDTP_MODE_BARE = 1

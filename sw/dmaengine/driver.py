@@ -39,8 +39,7 @@ from busdma import (
 
 from . import regs as R
 from .descriptor import (
-    CTRL_MAGIC, CTRL_DST_STREAM, CTRL_EOP, CTRL_IRQ, CTRL_SRC_STREAM, DESC_ALIGN, DESC_SIZE,
-    NEXT_EOC, OFF_NEXT, OFF_STATUS, STATUS_DONE, STATUS_EOP, STATUS_ERR_MASK,
+    DESC_ALIGN, DESC_SIZE, NEXT_EOC, OFF_NEXT, OFF_STATUS, STATUS_DONE, STATUS_EOP, STATUS_ERR_MASK, Descriptor,
 )
 
 __all__ = ["DmaEngineDriver", "DmaRequest", "DeviceStream", "STREAM", "KIND_M2M", "KIND_M2S",
@@ -501,16 +500,11 @@ class DmaEngineDriver:
     def _desc_image(self, req: DmaRequest, i: int, next_addr: int) -> bytes:
         sa, da, n = req.pieces[i]
         last = i == len(req.pieces) - 1
-        ctrl = CTRL_MAGIC
-        if req.kind == KIND_S2M:
-            ctrl |= CTRL_SRC_STREAM
-        elif req.kind == KIND_M2S:
-            ctrl |= CTRL_DST_STREAM
-            if last and req.eop:
-                ctrl |= CTRL_EOP
-        if last and self.use_irq:
-            ctrl |= CTRL_IRQ
-        return struct.pack("<QQQIIIIQ16x", next_addr, sa, da, n, ctrl, 0, 0, id(req) & (2**64 - 1))
+        # the one descriptor codec (sw/dmaengine/descriptor.py)
+        return Descriptor(src=sa, dst=da, length=n, next=next_addr, user=id(req) & (2**64 - 1),
+                          src_stream=req.kind == KIND_S2M, dst_stream=req.kind == KIND_M2S,
+                          eop=req.kind == KIND_M2S and last and req.eop,
+                          irq=last and self.use_irq).pack()
 
     async def _kick(self, ch: _Channel) -> None:
         """Put ready requests on the channel's chain; doorbell or start.  Only one

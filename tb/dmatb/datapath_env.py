@@ -22,12 +22,10 @@ MEM = 0
 STREAM = 1
 
 # status error codes (docs/architecture.md)
-ERR_NONE = 0
-ERR_RD_SLVERR = 1
-ERR_RD_DECERR = 2
-ERR_WR_SLVERR = 3
-ERR_WR_DECERR = 4
-ERR_BAD_CMD = 6
+# the datapath's status codes are the register map's error codes (one source)
+from dmaengine.regs import (DMA_ERR_BAD_CMD as ERR_BAD_CMD, DMA_ERR_NONE as ERR_NONE,  # noqa: E402
+                            DMA_ERR_RD_DECERR as ERR_RD_DECERR, DMA_ERR_RD_SLVERR as ERR_RD_SLVERR,
+                            DMA_ERR_WR_DECERR as ERR_WR_DECERR, DMA_ERR_WR_SLVERR as ERR_WR_SLVERR)
 
 
 @dataclass

@@ -28,12 +28,17 @@ CAUSE_DDT_MISCONFIGURED = 259
 TTYP_READ = 2
 TTYP_WRITE = 3
 
-# register offsets (spec register layout) and this IOMMU's custom counters
-REG_CAPS, REG_FCTL, REG_DDTP = 0x00, 0x08, 0x10
-REG_CQB, REG_CQH, REG_CQT = 0x18, 0x20, 0x24
-REG_FQB, REG_FQH, REG_FQT = 0x28, 0x30, 0x34
-REG_CQCSR, REG_FQCSR, REG_IPSR, REG_ICVEC = 0x48, 0x4C, 0x54, 0x2F8
-REG_CNT_TRANSLATE, REG_CNT_HIT, REG_CNT_MISS, REG_CNT_WALK = 0x2B0, 0x2B8, 0x2C0, 0x2C8
+# register offsets (spec register layout) and this IOMMU's custom counters: from
+# regmap/iommu_regmap.py (generated into busdma/riscv_iommu_regs.py)
+from busdma import riscv_iommu_regs as _IR  # noqa: E402
+
+REG_CAPS, REG_FCTL, REG_DDTP = _IR.IOMMU_REG_CAPABILITIES, _IR.IOMMU_REG_FCTL, _IR.IOMMU_REG_DDTP
+REG_CQB, REG_CQH, REG_CQT = _IR.IOMMU_REG_CQB, _IR.IOMMU_REG_CQH, _IR.IOMMU_REG_CQT
+REG_FQB, REG_FQH, REG_FQT = _IR.IOMMU_REG_FQB, _IR.IOMMU_REG_FQH, _IR.IOMMU_REG_FQT
+REG_CQCSR, REG_FQCSR, REG_IPSR, REG_ICVEC = (_IR.IOMMU_REG_CQCSR, _IR.IOMMU_REG_FQCSR, _IR.IOMMU_REG_IPSR,
+                                             _IR.IOMMU_REG_ICVEC)
+REG_CNT_TRANSLATE, REG_CNT_HIT, REG_CNT_MISS, REG_CNT_WALK = (_IR.IOMMU_REG_CNT_TRANSLATE, _IR.IOMMU_REG_CNT_HIT,
+                                                              _IR.IOMMU_REG_CNT_MISS, _IR.IOMMU_REG_CNT_WALK)
 
 
 @dataclass
