@@ -45,7 +45,7 @@ async def watch(env, marks):
 
 async def run_scenario(dut, name):
     channels, count, size = SCENARIOS[name]
-    env = EngineEnv(dut, mem_size=4 << 20)
+    env = EngineEnv(dut, mem_size=4 << 20, depths=(16, 16), sg_depths=(16, 16))   # a deep memory, as before
     await env.start()
     sb = MemoryScoreboard(env.mem)
     firsts = []

@@ -68,7 +68,7 @@ async def setup(dut):
     from dmatb.iommu_ctl import IommuCtl
     from dmatb.iommu_tables import IommuTables
 
-    env = EngineEnv(dut, mem_size=8 << 20)
+    env = EngineEnv(dut, mem_size=8 << 20, depths=(16, 16), sg_depths=(16, 16))   # a deep memory, as before
     await env.start()
     data = bytes((i * 7 + 3) & 0xFF for i in range(COPY))
     env.mem.write(SRC_PA, data)
