@@ -2,12 +2,14 @@
 // DMA engine register block: an AXI4-Lite slave implementing the register map of
 // docs/registers.md (generated, with rtl/include/dma_regs_defs.vh, from regmap/dma_regmap.py).
 //
-// AXI4-Lite through dma_axil_slave: AW and W are taken independently (in any order
-// or together) into one-entry holding registers; the write is performed once both
-// are held and no B response is pending. One read is taken at a time: AR is held
-// one cycle, the register words are sampled, their OR is taken, and R is returned.
-// Every VALID/READY output comes from a flop. Address bits [1:0] are ignored. Unmapped addresses answer SLVERR (writes
+// AXI4-Lite: AW and W are taken independently (in any order or together) into
+// one-entry holding registers; the write is performed once both are held and no
+// B response is pending. One read is taken at a time: AR is held one cycle, the
+// register is sampled, and R is returned. Every VALID/READY output comes from a
+// flop. Address bits [1:0] are ignored. Unmapped addresses answer SLVERR (writes
 // to them have no effect); writes to RO registers are ignored and answer OKAY.
+// (The same handshakes as dma_axil_slave, kept here: behind that module this block
+// mapped to about 1000 more LUT4 on ECP5 with the yowasp Yosys 0.70 flow.)
 //
 // Front-end interface: per-channel vectors are flattened, channel c in [c*W +: W].
 // ch_reset, ch_doorbell and ch_cur_desc_wr are one-cycle pulses; the ch_irq_*_set
@@ -76,6 +78,8 @@ module dma_regs #(
 
 `include "dma_regs_defs.vh"
 
+    localparam [1:0] RESP_OKAY   = 2'b00;
+    localparam [1:0] RESP_SLVERR = 2'b10;
 
     // capability values, truncated to their fields
     localparam [31:0] P_NCH   = NUM_CHANNELS;
@@ -88,31 +92,28 @@ module dma_regs #(
     localparam [31:0] CAP0_VALUE = {P_LW[7:0], P_AW[7:0], P_BEAT[7:0], P_NCH[7:0]};
     localparam [31:0] CAP1_VALUE = {7'd0, P_IOMMU[0], P_DEPTH[7:0], P_MBL[15:0]};
 
-    // ------------------------------------------------------------------ AXI4-Lite
-    // handshakes and responses (dma_axil_slave); the write happens in the cycle
-    // wr_go is high, a read's words are registered once (rd2_*) before R
-    wire                       wr_go, rd_go;
-    wire [AXIL_ADDR_WIDTH-1:0] aw_addr, ar_addr;
-    wire [31:0]                w_data, w_bmask;
-    wire [3:0]                 w_strb;
-    wire                       wr_hit, rd_hit;
-    reg                        rd2_hit;
-    reg  [31:0]                rd2_glob, rd2_chor;
-    dma_axil_slave #(.ADDR_WIDTH(AXIL_ADDR_WIDTH), .RD_STAGES(1), .ERR_RESP(1)) axil (
-        .clk(clk), .rst(rst),
-        .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot), .s_axil_awvalid(s_axil_awvalid),
-        .s_axil_awready(s_axil_awready),
-        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
-        .s_axil_wready(s_axil_wready),
-        .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready),
-        .s_axil_araddr(s_axil_araddr), .s_axil_arprot(s_axil_arprot), .s_axil_arvalid(s_axil_arvalid),
-        .s_axil_arready(s_axil_arready),
-        .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),
-        .s_axil_rready(s_axil_rready),
-        .wr_req(wr_go), .wr_addr(aw_addr), .wr_data(w_data), .wr_strb(w_strb), .wr_mask(w_bmask),
-        .wr_err(!wr_hit),
-        .rd_req(rd_go), .rd_addr(ar_addr), .rd_data(rd2_glob | rd2_chor), .rd_err(!rd2_hit)
-    );
+    // AXI4-Lite protection bits are not used
+    wire unused_prot = ^{s_axil_awprot, s_axil_arprot};
+
+    // ------------------------------------------------------------------ write side
+    reg                       aw_full;
+    reg [AXIL_ADDR_WIDTH-1:0] aw_addr;
+    reg                       w_full;
+    reg [31:0]                w_data;
+    reg [3:0]                 w_strb;
+    reg                       b_valid;
+    reg [1:0]                 b_resp;
+
+    assign s_axil_awready = !aw_full;
+    assign s_axil_wready  = !w_full;
+    assign s_axil_bvalid  = b_valid;
+    assign s_axil_bresp   = b_resp;
+
+    // the write happens in the cycle both halves are held and no response is pending
+    wire wr_go = aw_full && w_full && !b_valid;
+
+    // byte-strobe merge of the held write data into a 32-bit register value
+    wire [31:0] w_bmask = {{8{w_strb[3]}}, {8{w_strb[2]}}, {8{w_strb[1]}}, {8{w_strb[0]}}};
 
     // ------------------------------------------------------------------ address decode
     // Offsets within the page, word aligned; page0 when the address is below 0x1000.
@@ -120,6 +121,12 @@ module dma_regs #(
     wire        wr_page0;
     wire [11:0] rd_off;
     wire        rd_page0;
+
+    reg                       ar_full;
+    reg [AXIL_ADDR_WIDTH-1:0] ar_addr;
+    reg                       r_valid;
+    reg [31:0]                r_data;
+    reg [1:0]                 r_resp;
 
     assign rd_off = {ar_addr[11:2], 2'b00};
 
@@ -133,7 +140,7 @@ module dma_regs #(
         end
     endgenerate
 
-    wire unused_addr_lsb = ^{aw_addr[1:0], ar_addr[1:0], w_strb[3:1]};   // strobes: via w_bmask
+    wire unused_addr_lsb = ^{aw_addr[1:0], ar_addr[1:0]};
 
     // global registers
     wire wr_gctrl = wr_page0 && (wr_off == DMA_REG_GCTRL);
@@ -165,8 +172,8 @@ module dma_regs #(
     wire [NUM_CHANNELS-1:0]    irq_q;        // registered per-channel irq lines
     wire [NUM_CHANNELS-1:0]    busy;
 
-    assign wr_hit = wr_glob_hit || (wr_chreg_ok && |wr_ch_sel);
-    assign rd_hit = rd_glob_hit || (rd_chreg_ok && |rd_ch_sel);
+    wire wr_hit = wr_glob_hit || (wr_chreg_ok && |wr_ch_sel);
+    wire rd_hit = rd_glob_hit || (rd_chreg_ok && |rd_ch_sel);
 
     // ------------------------------------------------------------------ global registers
     reg gie;
@@ -322,27 +329,87 @@ module dma_regs #(
     assign irq        = irq_q;
     assign irq_global = gie && |irq_q;
 
-    // ------------------------------------------------------------------ read pipeline
+    // ------------------------------------------------------------------ write handshakes
+    always @(posedge clk) begin
+        if (rst) begin
+            aw_full <= 1'b0;
+            aw_addr <= {AXIL_ADDR_WIDTH{1'b0}};
+            w_full  <= 1'b0;
+            w_data  <= 32'd0;
+            w_strb  <= 4'd0;
+            b_valid <= 1'b0;
+            b_resp  <= RESP_OKAY;
+        end else begin
+            if (s_axil_awvalid && !aw_full) begin
+                aw_full <= 1'b1;
+                aw_addr <= s_axil_awaddr;
+            end
+            if (s_axil_wvalid && !w_full) begin
+                w_full <= 1'b1;
+                w_data <= s_axil_wdata;
+                w_strb <= s_axil_wstrb;
+            end
+            if (wr_go) begin
+                aw_full <= 1'b0;
+                w_full  <= 1'b0;
+                b_valid <= 1'b1;
+                b_resp  <= wr_hit ? RESP_OKAY : RESP_SLVERR;
+            end else if (b_valid && s_axil_bready) begin
+                b_valid <= 1'b0;
+            end
+        end
+    end
+
+    // ------------------------------------------------------------------ read handshakes
     // reads take two register stages: the selected word of each channel (and
     // of the global registers) first, then their OR (the read multiplexer
-    // split in two for Fmax); dma_axil_slave registers R after the OR
+    // split in two for Fmax)
+    reg                          rd2_full, rd2_hit;
+    reg [31:0]                   rd2_glob;
     reg [NUM_CHANNELS*32-1:0]    rd2_ch;
+    reg [31:0]                   rd2_chor;
     integer k2;
     always @(*) begin
         rd2_chor = 32'd0;
         for (k2 = 0; k2 < NUM_CHANNELS; k2 = k2 + 1)
             rd2_chor = rd2_chor | rd2_ch[k2*32 +: 32];
     end
+    assign s_axil_arready = !ar_full && !rd2_full && !r_valid;
+    assign s_axil_rvalid  = r_valid;
+    assign s_axil_rdata   = r_data;
+    assign s_axil_rresp   = r_resp;
 
     always @(posedge clk) begin
         if (rst) begin
+            ar_full <= 1'b0;
+            ar_addr <= {AXIL_ADDR_WIDTH{1'b0}};
+            rd2_full <= 1'b0;
             rd2_hit  <= 1'b0;
             rd2_glob <= 32'd0;
             rd2_ch   <= {(NUM_CHANNELS*32){1'b0}};
-        end else if (rd_go) begin
-            rd2_hit  <= rd_hit;
-            rd2_glob <= glob_rword;
-            rd2_ch   <= ch_rword;
+            r_valid <= 1'b0;
+            r_data  <= 32'd0;
+            r_resp  <= RESP_OKAY;
+        end else begin
+            if (s_axil_arvalid && s_axil_arready) begin
+                ar_full <= 1'b1;
+                ar_addr <= s_axil_araddr;
+            end
+            if (ar_full) begin
+                ar_full  <= 1'b0;
+                rd2_full <= 1'b1;
+                rd2_hit  <= rd_hit;
+                rd2_glob <= glob_rword;
+                rd2_ch   <= ch_rword;
+            end
+            if (rd2_full) begin
+                rd2_full <= 1'b0;
+                r_valid  <= 1'b1;
+                r_data   <= rd2_hit ? (rd2_glob | rd2_chor) : 32'd0;
+                r_resp   <= rd2_hit ? RESP_OKAY : RESP_SLVERR;
+            end else if (r_valid && s_axil_rready) begin
+                r_valid <= 1'b0;
+            end
         end
     end
 
