@@ -105,6 +105,7 @@ _SIGS = {
     "sim_iommu_init": (_I32, [_U64, _U64, _U32, _U64, _U32, _U64, _U64, _U32]),
     "sim_fault_drain": (_I32, [_FAULT]), "sim_iommu_irq": (_I32, [_FAULT]),
     "sim_translate": (_I32, [_U32, _U64, ctypes.POINTER(_U64)]),
+    "sim_domain_root": (_U64, [_U32]),
     # library (obdma.h, obdma_iommu.h)
     "obdma_probe": (_I32, [_P, _P]),
     "obdma_init": (_I32, [_P, _P]),
@@ -252,6 +253,16 @@ class CDriver:
 
     async def check(self, name: str, *args):
         rc = await self.call(name, *args)
+        if isinstance(rc, int) and rc < 0:
+            raise CDriverError(f"{name}{args}: {rc} ({self.strerror(rc)})")
+        return rc
+
+    def direct(self, name: str, *args):
+        """Call a C function that only touches memory (page tables), without a bridge
+        thread; a register access from it would fail (resume outside a bridge)."""
+        rc = getattr(self.lib, name)(*args)
+        if self.errors:
+            raise self.errors[0]
         if isinstance(rc, int) and rc < 0:
             raise CDriverError(f"{name}{args}: {rc} ({self.strerror(rc)})")
         return rc

@@ -259,3 +259,8 @@ int32_t sim_translate(uint32_t dom, uint64_t iova, uint64_t *pa)
 {
     return obdma_iommu_translate(sim_domain(dom), iova, pa, NULL);
 }
+
+uint64_t sim_domain_root(uint32_t dom)
+{
+    return dom < SIM_DOMAINS ? domains[dom].root_pa : 0u;
+}
