@@ -55,7 +55,7 @@ def test_c_driver_engine():
 
 
 def test_c_driver_top():
-    _run("dma_top", TOP_PARAMS, "top_")
+    _run("dma_top", TOP_PARAMS, "top_iommu")
 
 
 # ----------------------------------------------------------------------------- bench
@@ -78,7 +78,8 @@ class Bench:
         self.m2s_expected = []
         self.s2m = {}             # idx -> data
 
-    def alloc(self, length, limit=MEM_SIZE):
+    def alloc(self, length, limit=None):
+        limit = limit or len(self.env.mem.mem)
         base = (self.next_addr + 63) & ~63
         addr = base + self.rng.randrange(64)
         self.next_addr = addr + length + 64
@@ -401,4 +402,299 @@ async def engine_stop_resume(dut):
     last = await b.request(2, C.KIND_M2M, 5000)
     await drv.wait_done([last])
     b.check_done([last])
+    b.finish()
+
+
+# ----------------------------------------------------------------------------- dma_top
+
+TOP_MEM = 16 << 20
+IOMMU_AREA = 0x700000        # ddt, cq, fq, fence, page-table pool (physical)
+DDT, CQ, FQ, FENCE, POOL, POOL_PAGES = 0x700000, 0x701000, 0x702000, 0x703000, 0x704000, 96
+FRAMES = (0x100000, 0x700000)     # 4 KiB frames for the channels' buffers, handed out shuffled
+BIG_PA = 0x800000            # a 2 MiB frame (2 MiB aligned)
+IOVA_RING = 0x10_0000_0000   # the same IOVA in every channel's own address space
+IOVA_DATA = 0x30_0000_0000
+IOVA_BIG = 0x20_0000_0000    # 2 MiB page (channel 0)
+PROT_RW = 0x3
+
+
+class TopBench(Bench):
+    """Bench on dma_top: per-channel Sv39 domains built by the C library; buffers are
+    IOVAs over shuffled physical frames; data is written and expected page by page."""
+
+    def __init__(self, *a):
+        super().__init__(*a)
+        frames = list(range(FRAMES[0], FRAMES[1], 4096))
+        self.rng.shuffle(frames)
+        self.frames = frames
+        self.pages = {}             # (ch, iova page) -> pa
+        self.iova_next = {}         # ch -> next free IOVA
+        self.translate_ch = None    # set in 1LVL mode
+
+    def map_pages(self, ch, iova, length):
+        for page in range(iova & ~0xFFF, iova + length, 4096):
+            if (ch, page) not in self.pages:
+                pa = self.frames.pop()
+                self.drv.direct("obdma_iommu_map", self.drv.domain(ch), page, pa, 4096, PROT_RW)
+                self.pages[(ch, page)] = pa
+
+    def pa(self, ch, iova):
+        if iova >= IOVA_BIG and iova < IOVA_BIG + (2 << 20) and ch == 0:
+            return BIG_PA + iova - IOVA_BIG
+        return self.pages[(ch, iova & ~0xFFF)] + (iova & 0xFFF)
+
+    def mapped(self, ch, iova):
+        return (ch, iova & ~0xFFF) in self.pages or (ch == 0 and IOVA_BIG <= iova < IOVA_BIG + (2 << 20))
+
+    def own_page(self, ch):
+        """A whole IOVA page of channel ch that no other buffer shares (mapped)."""
+        base = self.iova_next.get(ch, IOVA_DATA)
+        page = (base + 0xFFF) & ~0xFFF
+        self.iova_next[ch] = page + 4096
+        self.map_pages(ch, page, 4096)
+        return page
+
+    def unmapped(self, ch, page):
+        self.pages.pop((ch, page), None)
+
+    def alloc_iova(self, ch, length):
+        base = self.iova_next.get(ch, IOVA_DATA)
+        iova = ((base + 63) & ~63) + self.rng.randrange(64)
+        self.iova_next[ch] = iova + length + 64
+        self.map_pages(ch, iova, length)
+        return iova
+
+    def scatter(self, ch, iova, data, expect_only=False, partial=False):
+        off = 0
+        while off < len(data):
+            va = iova + off
+            chunk = min(len(data) - off, 4096 - (va & 0xFFF))
+            pa = self.pa(ch, va)
+            piece = data[off:off + chunk]
+            if partial:
+                self.sb.allow_partial(pa, chunk, piece)
+            else:
+                if not expect_only:
+                    self.env.mem.write(pa, piece)
+                self.sb.expect_write(pa, piece)
+            off += chunk
+
+    async def iova_request(self, ch, kind, length, status=0, src=None, dst=None):
+        """As Bench.request, with IOVAs of channel ch."""
+        from cocotbext.axi import AxiStreamFrame
+        from dmatb.cdriver import KIND_M2S, KIND_S2M
+
+        idx = self.new_idx()
+        data = self.rng.randbytes(length)
+        if kind != KIND_S2M:
+            src = self.alloc_iova(ch, length) if src is None else src
+            if self.mapped(ch, src):
+                self.scatter(ch, src, data)
+        if kind != KIND_M2S:
+            dst = self.alloc_iova(ch, length) if dst is None else dst
+            if status == 0:
+                self.scatter(ch, dst, data, expect_only=True)
+        if kind == KIND_M2S:
+            self.m2s_expected.append(data)
+        if kind == KIND_S2M:
+            self.env.s_axis.send_nowait(AxiStreamFrame(data))
+        self.expect[idx] = dict(ch=ch, kind=kind, length=length, src=src, dst=dst, data=data, status=status)
+        rc = await self.drv.submit(ch, idx, kind, src or 0, dst or 0, length)
+        assert rc == 0, f"submit {idx}: {rc} {self.drv.strerror(rc)}"
+        return idx
+
+
+async def make_top_bench(dut, channels=4):
+    from dmatb.cdriver import CDriver
+    from dmatb.engine_env import EngineEnv
+    from dmatb.scoreboard import MemoryScoreboard
+
+    env = EngineEnv(dut, mem_size=TOP_MEM)
+    await env.start()
+    rng = random.Random(env.seed)
+    dut._log.info("seed %d (replay: RANDOM_SEED=%d)", env.seed, env.regression_seed)
+    env.mem.write(0, rng.randbytes(TOP_MEM))
+    drv = CDriver(env)
+    caps = await drv.init()
+    assert caps["iommu"] == 1, caps
+    await drv.iommu_init(DDT, CQ, 6, FQ, 5, FENCE, POOL, POOL_PAGES)
+    sb = MemoryScoreboard(env.mem)
+    sb.allow_any(RING_BASE, RING_STRIDE * 8)
+    sb.allow_any(IOMMU_AREA, FRAMES[1] - IOMMU_AREA + 0x100000)    # tables and queues: checked below
+    b = TopBench(env, drv, sb, rng)
+    return b
+
+
+async def enter_1lvl(b, channels=4):
+    """1LVL: a domain per channel (PSCID = channel + 1), its ring at IOVA_RING, attached
+    as the device context of device ID = channel."""
+    drv = b.drv
+    await drv.check("obdma_iommu_set_mode", drv.iommu, 2)
+    for ch in range(channels):
+        dom = drv.domain(ch)
+        await drv.check("obdma_iommu_domain_init", drv.iommu, dom, ch + 1)
+        ring_pa = RING_BASE + ch * RING_STRIDE
+        drv.direct("obdma_iommu_map", dom, IOVA_RING, ring_pa, 4096, PROT_RW)
+        assert await drv.chan_setup(ch, ring_pa, NSLOTS, bus=IOVA_RING) == 0
+        await drv.check("obdma_iommu_attach", drv.iommu, ch, dom)
+
+
+def check_tables(b, channels):
+    """The C page tables agree with the reference Sv39 walk (dmatb.iommu_tables) and with
+    the C library's own translate, for every page mapped."""
+    from dmatb.iommu_tables import IommuTables
+
+    ref = object.__new__(IommuTables)    # only the walk: reads the same memory
+    ref.mem = b.env.mem
+    for (ch, page), pa in b.pages.items():
+        root = b.drv.lib.sim_domain_root(ch)
+        for write in (False, True):
+            assert ref.walk(root, page + 0x123, write) == (pa + 0x123, None), (ch, hex(page))
+        assert b.drv.translate(ch, page + 5) == pa + 5
+    for ch in range(channels):
+        assert b.drv.translate(ch, IOVA_RING) == RING_BASE + ch * RING_STRIDE
+
+
+@cocotb.test()
+async def top_iommu_bare_and_1lvl(dut):
+    """Bare mode: the engine's addresses are physical. Then 1LVL: every channel has its
+    own Sv39 domain built by the C library (4 KiB pages over shuffled frames, a 2 MiB
+    page on channel 0) and its ring at the same IOVA; a random mix of all three kinds
+    on all channels is byte-exact, no fault is recorded, the IOTLB is used, and the
+    page tables agree with the reference walk."""
+    from busdma import riscv_iommu_regs as IR
+    from dmatb import cdriver as C
+
+    b = await make_top_bench(dut)
+    drv, env, rng = b.drv, b.env, b.rng
+    # --- Bare
+    await drv.check("obdma_iommu_set_mode", drv.iommu, 1)
+    for ch in range(4):
+        assert await drv.chan_setup(ch, RING_BASE + ch * RING_STRIDE, NSLOTS) == 0
+    b.next_addr = BIG_PA          # physical buffers in the area the 2 MiB page uses later
+    bare = [await b.request(ch, C.KIND_M2M, rng.choice(SIZES)) for ch in range(4) for _ in range(3)]
+    await drv.wait_done(bare)
+    b.check_done(bare)
+    # --- 1LVL
+    await enter_1lvl(b)
+    drv.direct("obdma_iommu_map", drv.domain(0), IOVA_BIG, BIG_PA, 2 << 20, PROT_RW)
+    assert drv.translate(0, IOVA_BIG + 0x12345) == BIG_PA + 0x12345
+    await drv.check("obdma_set_max_segment", drv.dev, 3000)
+    idxs = []
+    for _ in range(28):
+        ch = rng.randrange(4)
+        kind = C.KIND_M2M
+        if ch == 1 and rng.random() < 0.4:
+            kind = C.KIND_M2S
+        if ch == 2 and rng.random() < 0.4:
+            kind = C.KIND_S2M
+        idxs.append(await b.iova_request(ch, kind, rng.choice(SIZES)))
+        if rng.random() < 0.3:
+            await ClockCycles(dut.clk, rng.randrange(1, 200))
+    # channel 0 through the 2 MiB page: long copies across many 4 KiB boundaries
+    for _ in range(2):
+        n = rng.randrange(5000, 9000)
+        src = IOVA_BIG + rng.randrange(0, 0x80000)
+        dst = IOVA_BIG + 0x100000 + rng.randrange(0, 0x80000)
+        idxs.append(await b.iova_request(0, C.KIND_M2M, n, src=src, dst=dst))
+    await drv.wait_done(idxs)
+    b.check_done(idxs)
+    assert await drv.fault_drain() == 0 and drv.faults == []
+    hits = await env.read_reg(IR.IOMMU_DMA_TOP_BASE + IR.IOMMU_REG_CNT_HIT)
+    misses = await env.read_reg(IR.IOMMU_DMA_TOP_BASE + IR.IOMMU_REG_CNT_MISS)
+    dut._log.info("IOTLB hits %d, misses %d; stats %s", hits, misses, drv.stats())
+    assert hits > 0 and misses > 0
+    check_tables(b, 4)
+    b.check_streams()
+    b.finish()
+
+
+@cocotb.test()
+async def top_iommu_faults(dut):
+    """1LVL on two channels. An unmapped destination (write) and an unmapped source
+    (read) each fail their request with WR_SLVERR / RD_SLVERR, write nothing, and their
+    fault records reach the fault-queue callback (cause 15 / 13, device ID = channel,
+    the IOVA); the channel recovers. A stale IOVA: after unmap alone the IOTLB still
+    translates it; after IOTINVAL.VMA + IOFENCE.C (and after obdma_iommu_unmap_sync)
+    it faults."""
+    from dmaengine import regs as R
+    from dmatb import cdriver as C
+    from dmatb.iommu_tables import CAUSE_READ_PAGE, CAUSE_WRITE_PAGE, TTYP_READ, TTYP_WRITE
+
+    b = await make_top_bench(dut)
+    drv, env, rng = b.drv, b.env, b.rng
+    await enter_1lvl(b, channels=2)
+    await drv.set_halt_handler(1)
+
+    # --- unmapped destination, then unmapped source, on channel 1
+    ok1 = await b.iova_request(1, C.KIND_M2M, 1000)
+    hole = 0x31_0000_0000 + 0x5000 + 24
+    wr_bad = await b.iova_request(1, C.KIND_M2M, 300, status=R.DMA_ERR_WR_SLVERR, dst=hole)
+    ok2 = await b.iova_request(1, C.KIND_M2M, 700)
+    await drv.wait_done([ok1, wr_bad, ok2])
+    b.check_done([ok1, wr_bad, ok2])
+    assert await drv.fault_drain() >= 1
+    assert drv.faults and all((f["cause"], f["ttyp"], f["did"]) == (CAUSE_WRITE_PAGE, TTYP_WRITE, 1)
+                              for f in drv.faults), drv.faults
+    assert drv.faults[0]["iova"] == hole & ~7, drv.faults
+    drv.faults.clear()
+    rd_bad = await b.iova_request(1, C.KIND_M2M, 64, status=R.DMA_ERR_RD_SLVERR, src=hole + 0x10000)
+    await drv.wait_done([rd_bad])
+    ok3 = await b.iova_request(1, C.KIND_M2M, 2000)    # the channel works after the halt
+    await drv.wait_done([ok3])
+    b.check_done([rd_bad, ok3])
+    # drained from the interrupt handler this time (irq_iommu: fault-queue interrupt)
+    assert int(dut.irq_iommu.value) == 1
+    assert await drv.check("sim_iommu_irq", drv._cb_fault) >= 1
+    assert [(f["cause"], f["ttyp"], f["did"], f["iova"]) for f in drv.faults][:1] == [
+        (CAUSE_READ_PAGE, TTYP_READ, 1, (hole + 0x10000) & ~7)], drv.faults
+    await ClockCycles(dut.clk, 2)
+    assert int(dut.irq_iommu.value) == 0
+    drv.faults.clear()
+
+    # --- stale IOVA on channel 0: a source page that gets unmapped
+    dom = drv.domain(0)
+    n = 512
+    src = b.own_page(0)
+    first = await b.iova_request(0, C.KIND_M2M, n, src=src)
+    await drv.wait_done([first])
+    drv.direct("obdma_iommu_unmap", dom, src, 4096)            # the PTE only: no invalidation
+    assert drv.translate(0, src) is None
+    stale_pa = b.pa(0, src)
+    # the IOTLB still holds the translation (docs/iommu.md: the specification's caching model)
+    stale_ok = await b.iova_request(0, C.KIND_M2M, n, src=src)
+    await drv.wait_done([stale_ok])
+    b.check_done([first, stale_ok])
+    b.unmapped(0, src)
+    await drv.check("obdma_iommu_inval_vma", drv.iommu, dom, True, src)
+    await drv.check("obdma_iommu_fence", drv.iommu)
+    await drv.set_halt_handler(0)
+    stale = await b.iova_request(0, C.KIND_M2M, n, status=R.DMA_ERR_RD_SLVERR, src=src)
+    await drv.wait_done([stale])
+    b.check_done([stale])
+    await drv.fault_drain()
+    assert [(f["cause"], f["did"]) for f in drv.faults] == [(CAUSE_READ_PAGE, 0)] and \
+        drv.faults[0]["iova"] == src, drv.faults
+    drv.faults.clear()
+    # a destination unmapped with obdma_iommu_unmap_sync (unmap + IOTINVAL.VMA + IOFENCE.C)
+    dst = b.own_page(0) + rng.randrange(4096 - n)
+    warm = await b.iova_request(0, C.KIND_M2M, n, dst=dst)
+    await drv.wait_done([warm])
+    await drv.check("obdma_iommu_unmap_sync", dom, dst & ~0xFFF, 4096)
+    b.unmapped(0, dst & ~0xFFF)
+    gone = await b.iova_request(0, C.KIND_M2M, n, status=R.DMA_ERR_WR_SLVERR, dst=dst)
+    await drv.wait_done([gone])
+    b.check_done()
+    await drv.fault_drain()
+    assert drv.faults and all((f["cause"], f["did"]) == (CAUSE_WRITE_PAGE, 0) for f in drv.faults), drv.faults
+    assert drv.faults[0]["iova"] == dst & ~7
+    # bad arguments of the IOMMU API
+    assert stale_pa not in b.frames     # (the frame stays allocated: nothing else may use it)
+    assert drv.lib.obdma_iommu_map(dom, src + 1, 0x100000, 4096, PROT_RW) == C.EINVAL     # misaligned
+    assert drv.lib.obdma_iommu_map(dom, src, 0x100000, 8192, PROT_RW) == C.EINVAL          # bad size
+    assert drv.lib.obdma_iommu_map(dom, src, 0x100000, 4096, 0x2) == C.EINVAL              # write-only
+    assert drv.lib.obdma_iommu_map(dom, 1 << 40, 0x100000, 4096, PROT_RW) == C.EINVAL      # not canonical
+    assert drv.lib.obdma_iommu_map(dom, IOVA_RING, 0x100000, 4096, PROT_RW) == C.EEXIST
+    assert drv.lib.obdma_iommu_unmap(dom, src, 4096) == C.ENOENT
+    assert await drv.call("obdma_iommu_attach", drv.iommu, 200, dom) == C.EINVAL
     b.finish()
