@@ -743,7 +743,7 @@ int obdma_submit(struct obdma_dev *dev, unsigned ch, struct obdma_req *req)
         (req->kind != OBDMA_M2S && !mem_end_ok(dev, req->dst, req->len)))
         return OBDMA_EINVAL;
     seg = dev->max_seg;
-    npieces = (req->len - 1u) / seg + 1u;
+    npieces = ob_div64(req->len - 1u, seg) + 1u;
     if (npieces > (uint64_t)c->nslots - 1u)
         return OBDMA_E2BIG;
     req->seg_ = seg;

@@ -42,6 +42,25 @@ static inline uint64_t ob_ld64(const void *base, size_t off)
 static inline uint32_t ob_lo(uint64_t v) { return (uint32_t)(v & 0xFFFFFFFFu); }
 static inline uint32_t ob_hi(uint64_t v) { return (uint32_t)(v >> 32); }
 
+/* n / d without the compiler's 64-bit division routine (32-bit targets, no runtime) */
+static inline uint64_t ob_div64(uint64_t n, uint64_t d)
+{
+    uint64_t q = 0u, r = 0u;
+    int i;
+    if (d == 0u)
+        return 0u;
+    if ((d >> 32) == 0u && (n >> 32) == 0u)
+        return (uint64_t)((uint32_t)n / (uint32_t)d);
+    for (i = 63; i >= 0; i--) {
+        r = (r << 1) | ((n >> i) & 1u);
+        if (r >= d) {
+            r -= d;
+            q |= (uint64_t)1 << i;
+        }
+    }
+    return q;
+}
+
 static inline void ob_zero(void *p, size_t n)
 {
     volatile uint8_t *b = (volatile uint8_t *)p;

@@ -81,11 +81,11 @@ static int region(const struct obdma_iommu *m, void *cpu, size_t len, size_t ali
 {
     if (!cpu)
         return OBDMA_EINVAL;
-    if ((uintptr_t)cpu % (align < 8u ? align : 8u))
+    if ((uintptr_t)cpu & ((align < 8u ? align : 8u) - 1u))
         return OBDMA_EALIGN;    /* the CPU side: aligned 32-bit words; the IOMMU's side below */
     if (ob_to_bus(&m->plat, cpu, len, pa))
         return OBDMA_EFAULT;
-    if (*pa % align)
+    if (*pa & (uint64_t)(align - 1u))     /* align: a power of two */
         return OBDMA_EALIGN;
     if (*pa + len > PA_LIMIT)
         return OBDMA_EINVAL;
