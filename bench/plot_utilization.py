@@ -79,7 +79,6 @@ def plot(records: list[dict], out: Path = DEFAULT_PNG,
 
 def run_sweep(jsonl: Path = DEFAULT_JSONL, sim: str = "icarus", seed: int = 1) -> list[dict]:
     """Run bench/bench_sweep.py on dma_datapath (DATA_WIDTH 64, bursts of 256) -> JSON lines."""
-    sys.path.insert(0, str(ROOT / "tb"))
     from dmatb.runner import run_cocotb  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as tmp:

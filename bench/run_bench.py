@@ -13,9 +13,8 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path.insert(0, str(ROOT / "tb"))
 
-from dmatb.runner import run_cocotb  # noqa: E402
+from dmatb.runner import run_cocotb
 
 # block: (RTL top, parameters, cocotb module, {scenario: target}); a target is a minimum
 # utilization, or (field, "<=" | ">=", value) on another field of the record.

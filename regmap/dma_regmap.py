@@ -4,7 +4,7 @@
 Plain data only. regmap/gen_regmap.py turns it into rtl/dma_regs_defs.vh,
 include/dma_regs.h, sw/dmaengine/regs.py and docs/registers.md; run
 `python regmap/gen_regmap.py` after any change here (`--check` tells whether the
-generated files are up to date; tb/test_regmap_fresh.py runs that check).
+generated files are up to date; tb/project/test_regmap_fresh.py runs that check).
 
 Register:  dict(name, offset, access, reset, desc, fields)
 Field:     dict(name, msb, lsb, access, reset, desc)

@@ -66,7 +66,8 @@ module dma_burst_gen #(
     endgenerate
     localparam BA_W = ADDR_WIDTH - BYTES_LOG2;     // beat address width
     localparam PG_W = 12 - BYTES_LOG2;             // beat index inside a 4 KiB page
-    localparam [8:0] MAX_BEATS = MAX_BURST_LEN;
+    localparam [31:0] MAX_BURST_LEN_32 = MAX_BURST_LEN;   // sized: a -G override is 32 bits
+    localparam [8:0]  MAX_BEATS = MAX_BURST_LEN_32[8:0];
 
     localparam [1:0] IDLE = 2'd0, CALC = 2'd1, SIZE = 2'd2, EMIT = 2'd3;
 

@@ -329,6 +329,13 @@ module dma_sg_channel #(
     // NEXT comes early through fetch_next; CTRL[31:4] and LEN's range were checked by
     // the front end; a slot's SRC/DST/LEN bits above the widths are not used
     wire unused_q = ^{wbq_full, wbq_empty, ifq_full, ifq_empty, pf_img, beat_data, fq_ext};
+    // ADDR_WIDTH < 64: the upper bits of 64-bit descriptor addresses are not used
+    // (the driver keeps addresses below 2^ADDR_WIDTH; docs/descriptors.md)
+    generate
+        if (ADDR_WIDTH < 64) begin : g_addr_hi
+            wire unused_addr_hi = ^{cur_desc_wdata[63:ADDR_WIDTH], rl_now[63:ADDR_WIDTH]};
+        end
+    endgenerate
     wire [3:0] wb_err_code = (wb_bus_err == 2'd1) ? E_WB_SLVERR : E_WB_DECERR;
     wire       err_sts     = sts_valid && (sts_error != 4'd0);
     wire       err_wb      = wb_done && (wb_bus_err != 2'd0);

@@ -159,6 +159,10 @@ module dma_iommu #(
         if (TLB_ENTRIES < 1) begin : g_check2
             `DMA_PARAM_ERROR(dma_iommu__parameter_error__TLB_ENTRIES_must_be_at_least_1, "dma_iommu: TLB_ENTRIES must be at least 1")
         end
+        // Sv39 leaves carry 56-bit physical addresses: a narrower bus could not reach them
+        if (ADDR_WIDTH < 56 || ADDR_WIDTH > 64) begin : g_check3
+            `DMA_PARAM_ERROR(dma_iommu__parameter_error__ADDR_WIDTH_must_be_56_to_64, "dma_iommu: ADDR_WIDTH must be 56 to 64")
+        end
     endgenerate
     wire [3:0]  ddtp_mode;
     wire [43:0] ddtp_ppn, cqb_ppn, fqb_ppn;

@@ -142,5 +142,10 @@ module dma_iommu_mem #(
     end
     // SLVERR and DECERR are both "a memory fault" here; one beat, one ID
     wire unused_m = ^{m_axi_bid, m_axi_rid, m_axi_rlast, r_shift, m_axi_bresp[0], m_axi_rresp[0]};
+    generate
+        if (ADDR_WIDTH < 64) begin : g_addr_hi      // table addresses above the bus: not reachable
+            wire unused_addr_hi = ^c_addr[63:ADDR_WIDTH];
+        end
+    endgenerate
 endmodule
 `default_nettype wire

@@ -133,6 +133,9 @@ module dma_top #(
         if (TLB_ENTRIES < 1) begin : g_check1
             `DMA_PARAM_ERROR(dma_top__parameter_error__TLB_ENTRIES_must_be_at_least_1, "dma_top: TLB_ENTRIES must be at least 1")
         end
+        if (ADDR_WIDTH < 56 || ADDR_WIDTH > 64) begin : g_check2
+            `DMA_PARAM_ERROR(dma_top__parameter_error__ADDR_WIDTH_must_be_56_to_64, "dma_top: ADDR_WIDTH must be 56 to 64 (Sv39 physical addresses are 56 bits)")
+        end
     endgenerate
     localparam CH_W   = (NUM_CHANNELS <= 1) ? 1 : $clog2(NUM_CHANNELS);
     localparam USER_W = 4;             // device IDs 0..15 (channels)

@@ -2,7 +2,7 @@
 """Test environment for dma_datapath: drives the command port, collects statuses,
 attaches the memory model, stream models and protocol checkers.
 
-Used by tb/test_datapath.py and by the benchmarks in bench/.
+Used by tb/engine/test_datapath.py and by the benchmarks in bench/.
 """
 from __future__ import annotations
 

@@ -66,6 +66,16 @@ def build_lock(build_dir: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def find_test_dir(test_module: str) -> Path:
+    """The folder under tb/ that holds `<test_module>.py` (tests live by IP:
+    tb/common, tb/engine, tb/iommu, tb/top, tb/system, ...)."""
+    hits = [p.parent for p in TB_DIR.rglob(f"{test_module}.py") if "dmatb" not in p.parts]
+    if len(hits) != 1:
+        raise FileNotFoundError(f"test module {test_module!r}: expected one {test_module}.py under "
+                                f"{TB_DIR}, found {len(hits)}; pass test_dir=")
+    return hits[0]
+
+
 def default_sim() -> str:
     return os.environ.get("SIM", "icarus")
 
@@ -95,12 +105,15 @@ def run_cocotb(
     sources: list[Path] | None = None,
     test_dir: Path | None = None,
     waves: bool | None = None,
+    log_file: Path | None = None,
 ) -> Path:
     """Build `toplevel` with `parameters` and run the cocotb tests in `test_module`.
 
     The seed defaults to RANDOM_SEED from the environment, else a fresh random one;
     it is printed so that any run can be replayed with RANDOM_SEED=<seed>.
     Returns the build directory (where results.xml and any waveform land).
+    log_file: write the simulator's output there (and the build's next to it, .build.log)
+    instead of the console.
     """
     sim = sim or default_sim()
     parameters = dict(parameters or {})
@@ -138,6 +151,7 @@ def run_cocotb(
             waves=waves,
             timescale=("1ns", "1ps"),
             always=False,
+            log_file=None if log_file is None else Path(log_file).with_suffix(".build.log"),
         )
     env = {"PYTHONHASHSEED": "0"}
     env.update(extra_env or {})
@@ -145,7 +159,7 @@ def run_cocotb(
     runner.test(
         hdl_toplevel=toplevel,
         test_module=test_module,
-        test_dir=test_dir or TB_DIR,
+        test_dir=test_dir or find_test_dir(test_module),
         build_dir=build_dir,
         results_xml=str(results),
         testcase=testcase,
@@ -153,6 +167,7 @@ def run_cocotb(
         extra_env=env,
         waves=waves,
         parameters=parameters,
+        log_file=log_file,
     )
     results.unlink(missing_ok=True)     # kept only when the run failed (SystemExit above)
     return build_dir

@@ -312,8 +312,10 @@ async def engine_errors_and_recovery(dut):
     await drv.wait_done(idxs)
     b.check_done(idxs)
     halts = [h for h in drv.halts if h["channel"] == 0]
-    assert [h["failed"] for h in halts] == list(bad), halts
-    assert [h["code"] for h in halts] == list(bad.values()), halts
+    # the first bad request halts the channel; the other one halts it again, unless it
+    # had been started before that halt: then its own STATUS carries its error
+    assert halts and halts[0]["failed"] == list(bad)[0] and halts[0]["code"] == list(bad.values())[0], halts
+    assert all(bad.get(h["failed"]) == h["code"] for h in halts), halts
     for h in halts:
         assert ring0 <= h["err_desc"] < ring0 + NSLOTS * 64 and h["err_desc"] % 64 == 0, h
     env.mem.clear_errors()
@@ -360,7 +362,7 @@ async def engine_errors_and_recovery(dut):
     env.mem.clear_errors()
     b.check_done()
     st = drv.stats()
-    assert st["halts"] == 5 and st["failed"] == 3, st
+    assert st["halts"] >= 4 and st["failed"] == 3 and st["retries"] >= 2, st
     # recovered: waiting at the end of the chain, or IDLE after a reset with nothing to resubmit
     assert all([(await drv.state(c)) in ((R.DMA_STATE_RUNNING, 0), (R.DMA_STATE_IDLE, 0)) for c in (0, 3)])
     b.finish()

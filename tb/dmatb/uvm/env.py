@@ -452,7 +452,7 @@ class DmaCoverage(uvm_subscriber):
         self._declare("after ERR_DESC (started)", "data error", required=False)
         self._declare("after ERR_DESC (started)", "write-back failed", required=False)
         self._declare("recovery", "resubmitted after a halt", required=False)
-        self._declare("IOTLB", "hit/miss: n/a (no IOMMU RTL yet)", required=False)
+        self._declare("IOTLB", "hit/miss: n/a (no IOMMU on this platform)", required=False)
 
     def _declare(self, group, name, required=True):
         self.bins.setdefault(group, {})[name] = [0, required]

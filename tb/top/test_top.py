@@ -14,7 +14,7 @@ import cocotb
 import pytest
 from busdma import riscv_iommu_regs as IR
 
-from test_engine import Bench, make_bench
+from dmatb.engine_bench import Bench, make_bench
 
 
 @pytest.mark.parametrize("data_width", [64])

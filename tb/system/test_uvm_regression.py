@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Random system regression (pyuvm, tb/uvm/env.py): the driver on the bounce platform
+"""Random system regression (pyuvm, tb/dmatb/uvm/env.py): the driver on the bounce platform
 against the RTL engine. REQUESTS random requests (default 1000; `make soak`: 20000)
 plus one faulty request per error class; zero scoreboard mismatches; the seed and a
 functional coverage report are printed at the end.
 
-    REQUESTS=3000 RANDOM_SEED=7 .venv/bin/python -m pytest tb/test_uvm_regression.py -s
+    REQUESTS=3000 RANDOM_SEED=7 .venv/bin/python -m pytest tb/system/test_uvm_regression.py -s
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import pyuvm
 
-from uvm.regression import RegressionTest
+from dmatb.uvm.regression import RegressionTest
 
 PARAMS = {"DATA_WIDTH": 64, "NUM_CHANNELS": 4, "CMD_DEPTH_LOG2": 2}
 
@@ -46,4 +46,4 @@ def test_uvm_soak():
 
 @pyuvm.test()
 class DmaRegression(RegressionTest):
-    """REQUESTS random requests + faults on the bounce platform (tb/uvm/regression.py)."""
+    """REQUESTS random requests + faults on the bounce platform (tb/dmatb/uvm/regression.py)."""

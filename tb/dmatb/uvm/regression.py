@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The pyuvm system test shared by the regression (tb/test_uvm_regression.py) and the
-demonstration (tb/demo_driver.py): REQUESTS random requests and one faulty request per
+"""The pyuvm system test shared by the regression (tb/system/test_uvm_regression.py) and the
+demonstration (tb/demo/demo_driver.py): REQUESTS random requests and one faulty request per
 error class through the driver (status write-back faults too where the engine has its
 own descriptor port), then failing requests back to back on one channel; check phase:
 scoreboard, every halt against the injected faults (check_halt), coverage, address
 monitors.
-Environment: REQUESTS, UVM_REPORT (coverage report text), DEMO_OUT (JSON summary)."""
+Environment: REQUESTS, UVM_REPORT (coverage report text), DEMO_OUT (JSON summary),
+DEMO_PROGRESS (a file rewritten every 2000 cycles: finished requests, REQUESTS, cycle)."""
 from __future__ import annotations
 
 import json
@@ -16,13 +17,25 @@ import cocotb
 from pyuvm import ConfigDB, uvm_test
 
 
+async def _report_progress(dut, drv, requests, path):
+    """For `make sim`'s progress line: requests finished (completed or failed) so far, of
+    `requests` random ones (the directed fault sequences come after), and the cycle."""
+    from cocotb.triggers import ClockCycles
+
+    cycles = 0
+    while True:
+        await ClockCycles(dut.clk, 2000)
+        cycles += 2000
+        path.write_text(f"{drv.stats.completed + drv.stats.failed} {requests} {cycles}\n")
+
+
 class RegressionTest(uvm_test):
     require_full_coverage = True     # every required coverage bin must be hit
     platform = "bounce"              # "iommu_rtl": dma_top, busdma IommuPlatform on the RTL IOMMU
     default_requests = 1000
 
     def build_phase(self):
-        from uvm.env import DmaEnv, SysHolder
+        from dmatb.uvm.env import DmaEnv, SysHolder
 
         self.holder = SysHolder()
         ConfigDB().set(None, "*", "SYS", self.holder)
@@ -31,9 +44,9 @@ class RegressionTest(uvm_test):
     async def run_phase(self):
         from cocotb.triggers import ClockCycles
 
-        from uvm.env import (ALL_FAULTS, FAULTS, WB_FAULTS, ChainOrderSeq, FaultSeq, RandomRequestSeq,
+        from dmatb.uvm.env import (ALL_FAULTS, FAULTS, WB_FAULTS, ChainOrderSeq, FaultSeq, RandomRequestSeq,
                              WritebackFaults)
-        from uvm.system import SystemEnv
+        from dmatb.uvm.system import SystemEnv
 
         self.raise_objection()
         dut = cocotb.top
@@ -58,6 +71,8 @@ class RegressionTest(uvm_test):
         self.logger.info("seed %d (replay: RANDOM_SEED=%d), %d requests", seed,
                          sysenv.regression_seed, requests)
         seqr = self.env.agent.seqr
+        if os.environ.get("DEMO_PROGRESS"):
+            cocotb.start_soon(_report_progress(dut, drv, requests, Path(os.environ["DEMO_PROGRESS"])))
         await RandomRequestSeq("random", count=requests, seed=seed, fault_rate=0.01,
                                classes=classes).start(seqr)
         await FaultSeq("faults", seed=seed + 1, classes=classes).start(seqr)
@@ -89,14 +104,14 @@ class RegressionTest(uvm_test):
             # translations), so first-lookup hits are translations - misses
             cov.bins["IOTLB"]["hit"][0] = self.iommu["translations"] - self.iommu["iotlb_misses"]
             cov.bins["IOTLB"]["miss (Sv39 walk)"][0] = self.iommu["iotlb_misses"]
-            del cov.bins["IOTLB"]["hit/miss: n/a (no IOMMU RTL yet)"]
+            del cov.bins["IOTLB"]["hit/miss: n/a (no IOMMU on this platform)"]
         self.sysenv, self.drv = sysenv, drv
         self.cycles = sysenv.cycles()
         self.drop_objection()
 
     def check_phase(self):
         sysenv, drv = self.sysenv, self.drv
-        from uvm.env import check_halt
+        from dmatb.uvm.env import check_halt
 
         sb, cov = self.env.scoreboard, self.env.coverage
         sb.check_blocks(sysenv.sink.collect(), self.env.agent.driver.m2s_expected)
@@ -142,7 +157,9 @@ class RegressionTest(uvm_test):
                 "halts": drv.stats.halts, "resubmitted": drv.stats.resubmitted,
                 "interrupts": drv.stats.interrupts, "mismatches": len(sb.mismatches),
                 "coverage": cov.report(), "max_addr": max(m.max_addr for m in sysenv.monitors),
-                "register_accesses": sysenv.transport.accesses}))
+                "register_accesses": sysenv.transport.accesses, "platform": self.platform,
+                "iommu": self.iommu, "iommu_commands": getattr(pstats, "commands_submitted", 0),
+                "deferred_loads": drv.stats.deferred_loads}))
         assert sb.checked == self.env.agent.driver.issued
         assert not sb.mismatches, "\n".join(sb.mismatches[:20])
         missing = cov.missing() if self.require_full_coverage else []

@@ -160,7 +160,7 @@ class LinuxMemcpyDriver:
 
 async def setup(dut, platform):
     from busdma import linux
-    from uvm.system import SystemEnv
+    from dmatb.uvm.system import SystemEnv
 
     env = SystemEnv(dut, platform)
     await env.start()

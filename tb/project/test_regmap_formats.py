@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "regmap" / "out"
 NS = {"ipxact": "http://www.accellera.org/XMLSchema/IPXACT/1685-2014"}
 EXT = "{urn:openbusdma:ipxact-extensions:1}"

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """The engine's driver on busdma's IommuPlatform driving the REAL IOMMU (dma_top).
 
-The same DmaEngineDriver code as on the bounce platform (tb/test_driver.py); busdma's
+The same DmaEngineDriver code as on the bounce platform (tb/system/test_driver.py); busdma's
 IommuPlatform programs the RTL IOMMU through its register page at 0x1000 of the
-AXI4-Lite port (tb/uvm/system.py AsyncIommuHw): ddtp 1LVL, one base-format device
+AXI4-Lite port (tb/dmatb/uvm/system.py AsyncIommuHw): ddtp 1LVL, one base-format device
 context per channel (device id = channel = AxUSER), Sv39 tables, the command queue,
 IOTINVAL.VMA + IOFENCE.C on every unload (strict mode). The test bench adds a fault
 queue. MappedPagesMonitor checks every physical burst on m_axi against the pages
@@ -26,8 +26,8 @@ import pytest
 import pyuvm
 from cocotb.triggers import ClockCycles
 
-from test_driver import Workload
-from uvm.regression import RegressionTest
+from dmatb.workload import Workload
+from dmatb.uvm.regression import RegressionTest
 
 PARAMS = {"DATA_WIDTH": 64}
 
@@ -44,7 +44,7 @@ def test_driver_iommu():
 
 
 def test_driver_iommu_uvm():
-    """The pyuvm regression (tb/uvm/regression.py) on dma_top with the IOMMU platform:
+    """The pyuvm regression (tb/dmatb/uvm/regression.py) on dma_top with the IOMMU platform:
     REQUESTS (default 200) random requests + one faulty request per memory error class,
     scoreboard, coverage with IOTLB hit/miss bins from the IOMMU's counters."""
     import os
@@ -95,7 +95,7 @@ def test_axi_lite_transport_raises_eio():
 # ----------------------------------------------------------------------------- helpers
 
 async def setup(dut, use_irq=True, **kw):
-    from uvm.system import SystemEnv
+    from dmatb.uvm.system import SystemEnv
 
     env = SystemEnv(dut, "iommu_rtl")
     await env.start()

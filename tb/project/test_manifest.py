@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def manifest():
@@ -55,7 +55,6 @@ def test_dependency_order():
 
 def test_flows_read_the_manifest():
     m = manifest()
-    sys.path.insert(0, str(ROOT / "tb"))
     from dmatb import runner
 
     assert runner.rtl_sources() == m.paths()

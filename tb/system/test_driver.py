@@ -26,63 +26,11 @@ def test_driver():
 
 # ----------------------------------------------------------------------------- helpers
 
-class Workload:
-    """Builds requests with real buffers and checks every byte on completion."""
-
-    def __init__(self, env, drv):
-        self.env = env
-        self.drv = drv
-        self.rng = env.rng
-        self.checks = []          # callables run at the end
-        self.m2s_expected = []
-        self.done = []
-        self.failures = []
-
-    def buffer(self, length, high=None, guard=64):
-        """A buffer with `guard` noise bytes either side (checked unchanged)."""
-        rng = self.rng
-        high = rng.random() < 0.6 if high is None else high
-        offset = rng.randrange(0, 4096 - guard) if rng.random() < 0.7 else 0
-        outer = self.env.alloc_buffer(length + 2 * guard, high=high, offset=offset)
-        noise = rng.randbytes(length + 2 * guard)
-        outer.write(0, noise)
-        return outer, outer.slice(guard, length), noise
-
-    def request(self, kind, channel, length, src_high=None, dst_high=None, expect_status=0):
-        from dmaengine.driver import STREAM, DmaRequest
-
-        data = self.rng.randbytes(length)
-        src = dst = STREAM
-        if kind != "s2m":
-            src_outer, src, _ = self.buffer(length, src_high)
-            src.write(0, data)
-        if kind != "m2s":
-            dst_outer, dst, noise = self.buffer(length, dst_high)
-        if kind == "m2s":
-            self.m2s_expected.append(data)
-        if kind == "s2m":
-            self.env.source.send(data)
-
-        def done(req, status, nbytes):
-            self.done.append(req)
-            if status != expect_status:
-                self.failures.append(f"{kind} ch{channel} len {length}: status {status}")
-                return
-            if status:
-                return
-            if nbytes != length:
-                self.failures.append(f"{kind} ch{channel}: {nbytes} bytes, expected {length}")
-            if kind != "m2s":
-                got = dst_outer.read()
-                want = noise[:64] + data + noise[64 + length:]
-                if got != want:
-                    bad = next(i for i in range(len(got)) if got[i] != want[i])
-                    self.failures.append(f"{kind} ch{channel} len {length}: byte {bad - 64} differs")
-        return DmaRequest(src=src, dst=dst, channel=channel, callback=done)
+from dmatb.workload import Workload
 
 
 async def setup(dut, use_irq=True, **kw):
-    from uvm.system import SystemEnv
+    from dmatb.uvm.system import SystemEnv
 
     env = SystemEnv(dut, "bounce")
     await env.start()
@@ -203,12 +151,12 @@ async def error_recovery_chain_order(dut):
     between, in two orders. Every request gets its own status (the failing ones their
     own error code, the others 0 with exact data), and at every halt the driver's record
     (drv.halt_log) names the first failing descriptor in chain order as ERR_DESC and
-    identifies every failed write-back (tb/uvm/env.py check_halt); the driver restarts
+    identifies every failed write-back (tb/dmatb/uvm/env.py check_halt); the driver restarts
     the channel at the right place (the good requests behind a failure complete)."""
     from types import SimpleNamespace
 
     from dmaengine import regs as R
-    from uvm.env import WritebackFaults, check_halt
+    from dmatb.uvm.env import WritebackFaults, check_halt
 
     env, drv = await setup(dut)
     w = Workload(env, drv)
@@ -281,7 +229,7 @@ async def error_recovery_chain_order(dut):
 async def nic_receive_ring(dut):
     """NIC-like receiver: packets arrive on s_axis; the driver keeps a ring of mapped
     2 KiB receive buffers (above 4 GiB: bounced) on channel 2 and refills it."""
-    from uvm.devices import NicReceiver
+    from dmatb.uvm.devices import NicReceiver
 
     env, drv = await setup(dut)
     nic = NicReceiver(env, drv, channel=2, nbufs=8, bufsize=2048)
@@ -308,8 +256,8 @@ async def nic_receive_ring(dut):
 async def iommu_platform_python_model(dut):
     """The same driver code on busdma's IommuPlatform: the engine sees IOVAs, which the
     memory models translate through busdma's RiscvIommuModel (the IOMMU RTL is not
-    wired yet; every access uses device context 0, see tb/uvm/system.py)."""
-    from uvm.system import SystemEnv
+    wired yet; every access uses device context 0, see tb/dmatb/uvm/system.py)."""
+    from dmatb.uvm.system import SystemEnv
 
     env = SystemEnv(dut, "iommu")
     await env.start()

@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = re.compile(r"(\.(py|v|vh|h|c|toml|core|sby)|/Makefile|^Makefile|^\.ci/run)$")
 
 

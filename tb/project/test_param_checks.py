@@ -5,13 +5,12 @@ rule; the documented defaults elaborate."""
 from __future__ import annotations
 
 import shutil
-import sys
 import subprocess
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # (top, parameter, bad value, text of the message)
 BAD = [
@@ -26,6 +25,8 @@ BAD = [
     ("dma_top", "DATA_WIDTH", 32, "DATA_WIDTH_must_be_a_power_of_two_from_64_to_512"),
     ("dma_top", "TLB_ENTRIES", 0, "TLB_ENTRIES_must_be_at_least_1"),
     ("dma_iommu", "USER_WIDTH", 8, "USER_WIDTH_must_be_1_to_7"),
+    ("dma_iommu", "ADDR_WIDTH", 40, "ADDR_WIDTH_must_be_56_to_64"),
+    ("dma_top", "ADDR_WIDTH", 48, "ADDR_WIDTH_must_be_56_to_64"),
     ("dma_fifo", "DEPTH_LOG2", 0, "WIDTH_and_DEPTH_LOG2_must_be_at_least_1"),
     ("dma_burst_gen", "MAX_BURST_LEN", 0, "MAX_BURST_LEN_must_be_1_to_256"),
     ("dma_datapath", "DATA_WIDTH", 24, "DATA_WIDTH_must_be_a_power_of_two_from_32_to_512"),
@@ -35,7 +36,6 @@ BAD = [
 
 
 def sources():
-    sys.path.insert(0, str(ROOT / "tb"))
     from dmatb.runner import rtl_sources
 
     return [str(p) for p in rtl_sources()]
