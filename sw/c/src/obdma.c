@@ -333,6 +333,19 @@ static int collect(struct obdma_dev *dev, unsigned ch)
  * write-back (DONE = 0). Report the failing request (or run it again from the failing
  * descriptor if the halt handler asks), finish what completed, reset the channel and
  * run every other unfinished request again from a fresh ring. */
+/* Field by field, not as a struct assignment: a compiler may turn an aggregate copy into a
+ * call to memcpy, and the library must not need any function of a C library. */
+static void copy_halt_info(struct obdma_halt_info *to, const struct obdma_halt_info *from)
+{
+    to->channel = from->channel;
+    to->code = from->code;
+    to->err_desc = from->err_desc;
+    to->cur_desc = from->cur_desc;
+    to->failed = from->failed;
+    to->failed_piece = from->failed_piece;
+    to->wb_failed = from->wb_failed;
+}
+
 static int recover(struct obdma_dev *dev, unsigned ch)
 {
     struct obdma_chan *c = &dev->ch[ch];
@@ -394,7 +407,7 @@ static int recover(struct obdma_dev *dev, unsigned ch)
                     info.wb_failed++;
             }
     }
-    c->last_halt = info;
+    copy_halt_info(&c->last_halt, &info);
     if (c->on_halt)
         action = c->on_halt(dev, &info, c->halt_arg);
 
@@ -504,7 +517,7 @@ int obdma_init(struct obdma_dev *dev, const struct obdma_platform *plat)
     if (!dev || !plat || !plat->read32 || !plat->write32 || !plat->to_bus)
         return OBDMA_EINVAL;
     ob_zero(dev, sizeof(*dev));
-    dev->plat = *plat;
+    obdma_copy_platform(&dev->plat, plat);
     rc = obdma_probe(&dev->plat, &dev->caps);
     if (rc)
         return rc;

@@ -110,4 +110,21 @@ static inline int ob_to_bus(const struct obdma_platform *p, const void *cpu, siz
     return 0;
 }
 
+/* The caller's platform layer, field by field (an aggregate copy may become a call to
+ * memcpy, and the library needs no function of a C library). */
+static inline void obdma_copy_platform(struct obdma_platform *to, const struct obdma_platform *from)
+{
+    to->ctx = from->ctx;
+    to->read32 = from->read32;
+    to->write32 = from->write32;
+    to->wmb = from->wmb;
+    to->rmb = from->rmb;
+    to->to_bus = from->to_bus;
+    to->cache_clean = from->cache_clean;
+    to->cache_inval = from->cache_inval;
+    to->delay_us = from->delay_us;
+    to->poll_budget = from->poll_budget;
+    to->poll_interval_us = from->poll_interval_us;
+}
+
 #endif /* OBDMA_INTERNAL_H */

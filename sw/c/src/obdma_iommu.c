@@ -246,7 +246,7 @@ int obdma_iommu_init(struct obdma_iommu *m, const struct obdma_platform *plat, u
         mem->fq_log2 > 20u || mem->pt_pages == 0u)
         return OBDMA_EINVAL;
     ob_zero(m, sizeof(*m));
-    m->plat = *plat;
+    obdma_copy_platform(&m->plat, plat);
     m->base = reg_base;
     m->caps = rd64(m, IOMMU_REG_CAPABILITIES);
     if (OB_FIELD(IOMMU_CAPABILITIES_VERSION, m->caps) != IOMMU_VERSION ||
