@@ -78,6 +78,12 @@ PROOFS = [
     Proof("rr_arbiter_n3", "wrap_rr_arbiter", "dma_rr_arbiter", "prove", 4, True,
           "grant one-hot, only to requesters, round-robin order, no starvation within N-1 grants",
           {"N": 3}, taps={"f_last_dut": "dut.last"}),
+    Proof("axil_slave", "wrap_axil_slave", "dma_axil_slave", "prove", 10, True,
+          "s_axil (AXI4-Lite slave side), register port, response within 6 cycles",
+          {"RD_STAGES": 2}, taps={"f_rw": "dut.g_pipe.rd_wait"}),
+    Proof("axil_slave_rd0", "wrap_axil_slave", "dma_axil_slave", "prove", 6, True,
+          "s_axil (AXI4-Lite slave side), register port, response within 6 cycles",
+          {"RD_STAGES": 0}),
 ]
 
 
@@ -162,6 +168,7 @@ class Result:
     trace: str | None
     asserts: int
     log: Path
+    failed: list
 
 
 def count_asserts(work: Path) -> int:
@@ -194,11 +201,12 @@ def run_one(p: Proof, env: dict, lock: threading.Lock) -> Result:
     m = re.findall(r"DONE \((\w+), rc=", text)
     status = m[-1] if m else "ERROR"
     trace = None
+    failed = re.findall(r"failed assertion \S+ at (\S+)", text)
     if status != "PASS":
         vcds = sorted(work.glob("engine_*/*.vcd"), key=lambda f: ("induct" in f.name, f.name))
         if vcds:
             trace = str(vcds[0].relative_to(ROOT))
-    return Result(p, status, wall, cpu, trace, count_asserts(work), log)
+    return Result(p, status, wall, cpu, trace, count_asserts(work), log, sorted(set(failed)))
 
 
 def line(r: Result) -> str:
@@ -207,6 +215,8 @@ def line(r: Result) -> str:
          f"{r.wall:7.1f} s wall {r.cpu:7.1f} s CPU  {r.asserts:4} asserts")
     if r.status != "PASS":
         s += f"\n      log: {r.log.relative_to(ROOT)}"
+        for f in r.failed:
+            s += f"\n      failed: {f}"
         if r.trace:
             kind = "induction step (not a reachable state)" if "induct" in r.trace else "counterexample"
             s += f"\n      {kind}: {r.trace}"
