@@ -84,6 +84,15 @@ PROOFS = [
     Proof("axil_slave_rd0", "wrap_axil_slave", "dma_axil_slave", "prove", 6, True,
           "s_axil (AXI4-Lite slave side), register port, response within 6 cycles",
           {"RD_STAGES": 0}),
+    Proof("axil_split", "wrap_axil_split", "dma_axil_split", "prove", 8, True,
+          "s_axil slave, m0_axil and m1_axil masters, routing by address bit",
+          {"ADDR_WIDTH": 4, "SPLIT_BIT": 3, "RESP": 0}),
+    Proof("axil_split_live", "wrap_axil_split", "dma_axil_split", "bmc", 24, True,
+          "as axil_split, and every s_axil request answered within 12 cycles",
+          {"ADDR_WIDTH": 4, "SPLIT_BIT": 3, "RESP": 12},
+          why="every control state (AW/W/AR held and sent flags, both selects) is reached "
+              "within 6 cycles of reset; a request's answer is due within 12 more: 24 covers "
+              "a full write and read through each port after any such state"),
 ]
 
 
