@@ -84,6 +84,16 @@ PROOFS = [
     Proof("axil_slave_rd0", "wrap_axil_slave", "dma_axil_slave", "prove", 6, True,
           "s_axil (AXI4-Lite slave side), register port, response within 6 cycles",
           {"RD_STAGES": 0}),
+    Proof("burst_gen", "wrap_burst_gen", "dma_burst_gen", "bmc", 14, True,
+          "AR channel (fv_axi4 master side: handshake, 4 KiB, burst length), exact split of each transfer",
+          {"MAX_BURST_LEN": 4},
+          why="a burst takes 3 cycles (CALC, SIZE, EMIT): 14 steps issue 4 bursts, one whole "
+              "transfer of up to 16 beats split by the cap and a 4 KiB boundary"),
+    Proof("burst_gen_deep", "wrap_burst_gen", "dma_burst_gen", "bmc", 21, False,
+          "as burst_gen, two transfers back to back (TAKE_AT_LAST)",
+          {"MAX_BURST_LEN": 4},
+          why="21 steps issue 6 bursts: two transfers of up to 3 bursts each, the second taken "
+              "as the first one's last burst is accepted"),
     Proof("axil_split", "wrap_axil_split", "dma_axil_split", "prove", 8, True,
           "s_axil slave, m0_axil and m1_axil masters, routing by address bit",
           {"ADDR_WIDTH": 4, "SPLIT_BIT": 3, "RESP": 0}),

@@ -96,17 +96,17 @@ module fv_axi4 #(
 
     (* anyconst *) reg [ID_WIDTH-1:0] f_id;
 
-    fv_handshake #(.WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3 + USER_WIDTH), .SRC_IS_DUT(M), .MAX_WAIT(MW)) c_aw (
+    fv_handshake #(.WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3 + USER_WIDTH), .SRC_IS_DUT(M), .MAX_WAIT(MW)) h_aw (
         .clk(clk), .rst(rst), .valid(awvalid), .ready(awready),
         .payload({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot, awuser}));
-    fv_handshake #(.WIDTH(DATA_WIDTH + NB + 1), .SRC_IS_DUT(M), .MAX_WAIT(MW)) c_w (
+    fv_handshake #(.WIDTH(DATA_WIDTH + NB + 1), .SRC_IS_DUT(M), .MAX_WAIT(MW)) h_w (
         .clk(clk), .rst(rst), .valid(wvalid), .ready(wready), .payload({wdata, wstrb, wlast}));
-    fv_handshake #(.WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3 + USER_WIDTH), .SRC_IS_DUT(M), .MAX_WAIT(MW)) c_ar (
+    fv_handshake #(.WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3 + USER_WIDTH), .SRC_IS_DUT(M), .MAX_WAIT(MW)) h_ar (
         .clk(clk), .rst(rst), .valid(arvalid), .ready(arready),
         .payload({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot, aruser}));
-    fv_handshake #(.WIDTH(ID_WIDTH + 2), .SRC_IS_DUT(S), .MAX_WAIT(SW)) c_b (
+    fv_handshake #(.WIDTH(ID_WIDTH + 2), .SRC_IS_DUT(S), .MAX_WAIT(SW)) h_b (
         .clk(clk), .rst(rst), .valid(bvalid), .ready(bready), .payload({bid, bresp}));
-    fv_handshake #(.WIDTH(ID_WIDTH + DATA_WIDTH + 2 + 1), .SRC_IS_DUT(S), .MAX_WAIT(SW)) c_r (
+    fv_handshake #(.WIDTH(ID_WIDTH + DATA_WIDTH + 2 + 1), .SRC_IS_DUT(S), .MAX_WAIT(SW)) h_r (
         .clk(clk), .rst(rst), .valid(rvalid), .ready(rready), .payload({rid, rdata, rresp, rlast}));
 
     wire aw_hs = awvalid && awready, w_hs = wvalid && wready, b_hs = bvalid && bready;
