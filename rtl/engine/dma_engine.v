@@ -169,6 +169,9 @@ module dma_engine #(
     wire [N*2-1:0]  ch_state;
     wire [N*4-1:0]  ch_err_code;
     wire [N-1:0]    ch_irq_done_set, ch_irq_err_set, ch_irq_idle_set;
+    wire            bus_enable;     // GCTRL.BME
+    wire            fe_busy;
+    reg             quiescent_q;    // GSTATUS.QUIESCENT
 
     dma_regs #(
         .NUM_CHANNELS(N), .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH),
@@ -186,6 +189,7 @@ module dma_engine #(
         .ch_run(ch_run), .ch_reset(ch_reset), .ch_doorbell(ch_doorbell),
         .ch_cur_desc_wr(ch_cur_desc_wr), .ch_cur_desc_wdata(ch_cur_desc_wdata),
         .ch_coal_count(ch_coal_count), .ch_coal_timeout(ch_coal_timeout),
+        .bus_enable(bus_enable), .quiescent(quiescent_q),
         .ch_state(ch_state), .ch_waiting(ch_waiting), .ch_err_code(ch_err_code),
         .ch_err_desc(ch_err_desc), .ch_cur_desc(ch_cur_desc), .ch_completed(ch_completed),
         .ch_irq_done_set(ch_irq_done_set), .ch_irq_err_set(ch_irq_err_set),
@@ -212,6 +216,7 @@ module dma_engine #(
         .ch_err_desc(ch_err_desc), .ch_cur_desc(ch_cur_desc), .ch_completed(ch_completed),
         .ch_irq_done_set(ch_irq_done_set), .ch_irq_err_set(ch_irq_err_set),
         .ch_irq_idle_set(ch_irq_idle_set),
+        .bus_enable(bus_enable), .busy(fe_busy),
         .dp_cmd_valid(dp_cmd_valid), .dp_cmd_ready(dp_cmd_ready),
         .dp_cmd_src_addr(dp_cmd_src_addr), .dp_cmd_dst_addr(dp_cmd_dst_addr), .dp_cmd_len(dp_cmd_len),
         .dp_cmd_src_kind(dp_cmd_src_kind), .dp_cmd_dst_kind(dp_cmd_dst_kind), .dp_cmd_eop(dp_cmd_eop),
@@ -306,5 +311,46 @@ module dma_engine #(
         .s_axis_tdata(s_axis_tdata), .s_axis_tkeep(s_axis_tkeep), .s_axis_tlast(s_axis_tlast),
         .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready)
     );
+
+    // ---------------------------------------------------------- quiescence (GSTATUS)
+    // Outstanding transactions counted at the memory ports (address handshake in,
+    // last response out), commands in the datapath (accepted, status not yet taken),
+    // and anything about to start: with BME = 0 and all of them zero the engine
+    // touches memory no more until BME is set again.
+    localparam OW = 9;
+    reg  [OW-1:0] out_rd, out_wr, out_sg_rd, out_sg_wr, out_cmd;
+    wire [OW-1:0] one = {{(OW-1){1'b0}}, 1'b1};
+    wire [OW-1:0] zero = {OW{1'b0}};
+    wire m_ar_hs  = m_axi_arvalid && m_axi_arready;
+    wire m_r_hs   = m_axi_rvalid && m_axi_rready && m_axi_rlast;
+    wire m_aw_hs  = m_axi_awvalid && m_axi_awready;
+    wire m_b_hs   = m_axi_bvalid && m_axi_bready;
+    wire sg_ar_hs = m_axi_sg_arvalid && m_axi_sg_arready;
+    wire sg_r_hs  = m_axi_sg_rvalid && m_axi_sg_rready && m_axi_sg_rlast;
+    wire sg_aw_hs = m_axi_sg_awvalid && m_axi_sg_awready;
+    wire sg_b_hs  = m_axi_sg_bvalid && m_axi_sg_bready;
+    wire cmd_hs   = dp_cmd_valid && dp_cmd_ready;
+    wire sts_hs   = dp_sts_valid && dp_sts_ready;
+    always @(posedge clk) begin
+        if (rst) begin
+            out_rd      <= zero;
+            out_wr      <= zero;
+            out_sg_rd   <= zero;
+            out_sg_wr   <= zero;
+            out_cmd     <= zero;
+            quiescent_q <= 1'b1;
+        end else begin
+            out_rd    <= out_rd    + (m_ar_hs  ? one : zero) - (m_r_hs  ? one : zero);
+            out_wr    <= out_wr    + (m_aw_hs  ? one : zero) - (m_b_hs  ? one : zero);
+            out_sg_rd <= out_sg_rd + (sg_ar_hs ? one : zero) - (sg_r_hs ? one : zero);
+            out_sg_wr <= out_sg_wr + (sg_aw_hs ? one : zero) - (sg_b_hs ? one : zero);
+            out_cmd   <= out_cmd   + (cmd_hs   ? one : zero) - (sts_hs  ? one : zero);
+            quiescent_q <= !bus_enable && !fe_busy && !dp_cmd_valid
+                           && !m_axi_arvalid && !m_axi_awvalid && !m_axi_sg_arvalid && !m_axi_sg_awvalid
+                           && out_rd == zero && out_wr == zero && out_sg_rd == zero
+                           && out_sg_wr == zero && out_cmd == zero
+                           && !m_ar_hs && !m_aw_hs && !sg_ar_hs && !sg_aw_hs && !cmd_hs;
+        end
+    end
 endmodule
 `default_nettype wire

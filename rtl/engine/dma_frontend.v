@@ -40,6 +40,11 @@ module dma_frontend #(
     output wire [NUM_CHANNELS-1:0]      ch_irq_idle_set,
 
     // datapath command and status ports
+    // GCTRL.BME: while 0 no descriptor fetch and no command starts (write-backs of
+    // started transfers still go out); busy: a fetch or a write-back is on its way to
+    // the m_axi_sg port (for GSTATUS.QUIESCENT)
+    input  wire                         bus_enable,
+    output wire                         busy,
     output wire                         dp_cmd_valid,
     input  wire                         dp_cmd_ready,
     output wire [ADDR_WIDTH-1:0]        dp_cmd_src_addr,
@@ -141,7 +146,7 @@ module dma_frontend #(
     reg  [N-1:0]    f_grant_q;
     reg  [CH_W-1:0] f_idx_q;
     reg             ar_load;
-    wire            ar_free = !m_axi_sg_arvalid && !ar_load;
+    wire            ar_free = !m_axi_sg_arvalid && !ar_load && bus_enable;
     dma_rr_arbiter #(.N(N)) fetch_arb (
         .clk(clk), .rst(rst), .req(fetch_req), .advance(ar_free),
         .grant(f_grant), .grant_idx(f_idx), .any(f_any)
@@ -310,7 +315,7 @@ module dma_frontend #(
     reg             c_out_valid;
     reg  [N-1:0]    c_sel;
     wire [N-1:0]    c_sel_req = c_sel & cmd_req;
-    wire            c_issue   = !c_out_valid && (|c_sel_req);
+    wire            c_issue   = !c_out_valid && (|c_sel_req) && bus_enable;
     wire [N-1:0]    c_grant;
     wire [CH_W-1:0] c_idx;
     wire            c_any;
@@ -453,6 +458,7 @@ module dma_frontend #(
         .full(wbq_full),
         .rd_en(aw_load), .dout(wbq_head), .empty(wbq_empty)
     );
+    assign busy = ar_load || sts_valid_q || !wbq_empty;
     wire [63:0]           wb_value = wbq_head[63:0];
     wire [ADDR_WIDTH-1:0] wb_addr  = wbq_head[64 +: ADDR_WIDTH];
     wire [CH_W:0]         wb_tail  = wbq_head[WBQ_W-1 -: CH_W + 1];   // {channel, irq}

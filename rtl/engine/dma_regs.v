@@ -59,6 +59,9 @@ module dma_regs #(
     output wire [NUM_CHANNELS*64-1:0] ch_cur_desc_wdata,
     output wire [NUM_CHANNELS*8-1:0]  ch_coal_count,
     output wire [NUM_CHANNELS*32-1:0] ch_coal_timeout,
+    // GCTRL.BME (bus-master enable) and GSTATUS.QUIESCENT
+    output wire                       bus_enable,
+    input  wire                       quiescent,
 
     // from the front end
     input  wire [NUM_CHANNELS*2-1:0]  ch_state,
@@ -144,26 +147,15 @@ module dma_regs #(
 
     // global registers
     wire wr_gctrl = wr_page0 && (wr_off == DMA_REG_GCTRL);
-    wire wr_glob_hit = wr_page0 && (wr_off == DMA_REG_ID || wr_off == DMA_REG_VERSION ||
-                                    wr_off == DMA_REG_CAP0 || wr_off == DMA_REG_CAP1 ||
-                                    wr_off == DMA_REG_GCTRL || wr_off == DMA_REG_GSTATUS);
-    wire rd_glob_hit = rd_page0 && (rd_off == DMA_REG_ID || rd_off == DMA_REG_VERSION ||
-                                    rd_off == DMA_REG_CAP0 || rd_off == DMA_REG_CAP1 ||
-                                    rd_off == DMA_REG_GCTRL || rd_off == DMA_REG_GSTATUS);
+    // which offsets name a register: generated from the map (dma_regs_defs.vh)
+    wire wr_glob_hit = wr_page0 && dma_glob_reg_hit(wr_off);
+    wire rd_glob_hit = rd_page0 && dma_glob_reg_hit(rd_off);
 
     // per-channel: does the offset within the channel block name a register?
     wire [11:0] wr_choff = {6'd0, wr_off[5:0]};
     wire [11:0] rd_choff = {6'd0, rd_off[5:0]};
-    wire wr_chreg_ok = (wr_choff == DMA_CH_CTRL) || (wr_choff == DMA_CH_COAL_TIMEOUT) ||
-                       (wr_choff == DMA_CH_STATUS) || (wr_choff == DMA_CH_CUR_DESC_LO) ||
-                       (wr_choff == DMA_CH_CUR_DESC_HI) || (wr_choff == DMA_CH_ERR_DESC_LO) ||
-                       (wr_choff == DMA_CH_ERR_DESC_HI) || (wr_choff == DMA_CH_DOORBELL) ||
-                       (wr_choff == DMA_CH_COMPLETED) || (wr_choff == DMA_CH_IRQ_STATUS);
-    wire rd_chreg_ok = (rd_choff == DMA_CH_CTRL) || (rd_choff == DMA_CH_COAL_TIMEOUT) ||
-                       (rd_choff == DMA_CH_STATUS) || (rd_choff == DMA_CH_CUR_DESC_LO) ||
-                       (rd_choff == DMA_CH_CUR_DESC_HI) || (rd_choff == DMA_CH_ERR_DESC_LO) ||
-                       (rd_choff == DMA_CH_ERR_DESC_HI) || (rd_choff == DMA_CH_DOORBELL) ||
-                       (rd_choff == DMA_CH_COMPLETED) || (rd_choff == DMA_CH_IRQ_STATUS);
+    wire wr_chreg_ok = dma_ch_reg_hit(wr_choff);
+    wire rd_chreg_ok = dma_ch_reg_hit(rd_choff);
 
     // channel block selects: wr_ch_sel[c] when the address is in channel c's block
     wire [NUM_CHANNELS-1:0] wr_ch_sel;
@@ -176,13 +168,17 @@ module dma_regs #(
     wire rd_hit = rd_glob_hit || (rd_chreg_ok && |rd_ch_sel);
 
     // ------------------------------------------------------------------ global registers
-    reg gie;
+    reg gie, bme;
     always @(posedge clk) begin
-        if (rst)
+        if (rst) begin
             gie <= 1'b0;
-        else if (wr_go && wr_gctrl && w_strb[0])
+            bme <= 1'b0;
+        end else if (wr_go && wr_gctrl && w_strb[0]) begin
             gie <= w_data[DMA_GCTRL_GIE_SHIFT];
+            bme <= w_data[DMA_GCTRL_BME_SHIFT];
+        end
     end
+    assign bus_enable = bme;
 
     // GSTATUS: one bit per channel, absent channels read 0
     wire [7:0] gs_busy;
@@ -199,7 +195,7 @@ module dma_regs #(
             end
         end
     endgenerate
-    wire [31:0] gstatus_word = {8'd0, gs_irq, 8'd0, gs_busy};
+    wire [31:0] gstatus_word = {7'd0, quiescent, gs_irq, 8'd0, gs_busy};
 
     reg [31:0] glob_rword;
     always @(*) begin
@@ -210,7 +206,7 @@ module dma_regs #(
                 DMA_REG_VERSION: glob_rword = DMA_VERSION_VALUE;
                 DMA_REG_CAP0:    glob_rword = CAP0_VALUE;
                 DMA_REG_CAP1:    glob_rword = CAP1_VALUE;
-                DMA_REG_GCTRL:   glob_rword = {31'd0, gie};
+                DMA_REG_GCTRL:   glob_rword = {30'd0, bme, gie};
                 DMA_REG_GSTATUS: glob_rword = gstatus_word;
                 default:         glob_rword = 32'd0;
             endcase

@@ -164,7 +164,7 @@ module dma_sg_channel #(
     wire run_ok     = running ? stays_running
                               : (state == ST_IDLE && run && !reset_req && !cur_desc_wr);
     wire want_next  = next_valid && pf_room && !misaligned && !relink_q;
-    wire want_link  = at_eoc && (bell || doorbell) && fq_empty && pf_room && !next_valid;
+    wire want_link  = at_eoc && (bell || doorbell) && fq_empty && pf_room && !next_valid && !relink_q;
     // a misaligned NEXT becomes an error entry instead of a fetch
     wire push_align_err = running && next_valid && misaligned && fq_empty && !pf_full;
 
@@ -186,7 +186,8 @@ module dma_sg_channel #(
     wire              fetch_done = beat_valid && last_beat;
     wire [63:0]       fetch_next;
     reg  [63:0]       rl_next;      // a relink's NEXT, held until its read has ended
-    wire [63:0]       rl_now = next_pulse ? fetch_next : rl_next;
+    reg               rl_ok_q;      // the relink's read ended without error: act on rl_next
+                                    // (a cycle later, so that no R-channel term reaches next_addr)
     generate
         if (DATA_WIDTH >= 64) begin : g_next_one
             assign fetch_next = beat_data[63:0];
@@ -333,7 +334,7 @@ module dma_sg_channel #(
     // (the driver keeps addresses below 2^ADDR_WIDTH; docs/descriptors.md)
     generate
         if (ADDR_WIDTH < 64) begin : g_addr_hi
-            wire unused_addr_hi = ^{cur_desc_wdata[63:ADDR_WIDTH], rl_now[63:ADDR_WIDTH]};
+            wire unused_addr_hi = ^{cur_desc_wdata[63:ADDR_WIDTH], rl_next[63:ADDR_WIDTH]};
         end
     endgenerate
     wire [3:0] wb_err_code = (wb_bus_err == 2'd1) ? E_WB_SLVERR : E_WB_DECERR;
@@ -425,6 +426,7 @@ module dma_sg_channel #(
             stop_reset   <= 1'b0;
             fq_count     <= 2'd0;
             relink_q     <= 1'b0;
+            rl_ok_q      <= 1'b0;
             head_bad_q   <= 1'b0;
             head_code_q  <= 4'd0;
             fetch_req_q  <= 1'b0;
@@ -466,10 +468,12 @@ module dma_sg_channel #(
             // late when the last count falls; an error event comes with a count above
             // zero, so it is acted on first)
             drained    <= (fq_count == 2'd0) && (if_count == 0) && (wb_pending == 0)
-                          && !fetch_grant && !fetch_req_q && !cmd_req_q;
+                          && !fetch_grant && !fetch_req_q && !cmd_req_q && !rl_ok_q;
+            // a relink stays marked until its NEXT is acted on (rl_ok_q), or its read failed
+            rl_ok_q <= fetch_done && relink_q && !next_err;
             if (grant_link)
                 relink_q <= 1'b1;
-            else if (fetch_done)
+            else if ((fetch_done && next_err) || rl_ok_q)
                 relink_q <= 1'b0;
             if (stop_done) begin
                 pf_count <= {(PW+1){1'b0}};
@@ -508,10 +512,10 @@ module dma_sg_channel #(
             // taken (the appended descriptors would be fetched ahead and skipped)
             if (next_pulse && relink_q)
                 rl_next <= fetch_next;
-            if (fetch_done && relink_q && !next_err) begin
-                if (!rl_now[0]) begin
+            if (rl_ok_q) begin
+                if (!rl_next[0]) begin
                     next_valid <= 1'b1;
-                    next_addr  <= rl_now[ADDR_WIDTH-1:0];
+                    next_addr  <= rl_next[ADDR_WIDTH-1:0];
                     at_eoc     <= 1'b0;
                 end else begin
                     at_eoc     <= 1'b1;

@@ -81,14 +81,20 @@ localparam [31:0]   DMA_CAP1_IOMMU_MASK          = 32'h01000000;
 localparam integer  DMA_GCTRL_GIE_SHIFT = 0;
 localparam integer  DMA_GCTRL_GIE_WIDTH = 1;
 localparam [31:0]   DMA_GCTRL_GIE_MASK  = 32'h00000001;
+localparam integer  DMA_GCTRL_BME_SHIFT = 1;
+localparam integer  DMA_GCTRL_BME_WIDTH = 1;
+localparam [31:0]   DMA_GCTRL_BME_MASK  = 32'h00000002;
 
 // DMA_GSTATUS fields
-localparam integer  DMA_GSTATUS_BUSY_SHIFT = 0;
-localparam integer  DMA_GSTATUS_BUSY_WIDTH = 8;
-localparam [31:0]   DMA_GSTATUS_BUSY_MASK  = 32'h000000FF;
-localparam integer  DMA_GSTATUS_IRQ_SHIFT  = 16;
-localparam integer  DMA_GSTATUS_IRQ_WIDTH  = 8;
-localparam [31:0]   DMA_GSTATUS_IRQ_MASK   = 32'h00FF0000;
+localparam integer  DMA_GSTATUS_BUSY_SHIFT      = 0;
+localparam integer  DMA_GSTATUS_BUSY_WIDTH      = 8;
+localparam [31:0]   DMA_GSTATUS_BUSY_MASK       = 32'h000000FF;
+localparam integer  DMA_GSTATUS_IRQ_SHIFT       = 16;
+localparam integer  DMA_GSTATUS_IRQ_WIDTH       = 8;
+localparam [31:0]   DMA_GSTATUS_IRQ_MASK        = 32'h00FF0000;
+localparam integer  DMA_GSTATUS_QUIESCENT_SHIFT = 24;
+localparam integer  DMA_GSTATUS_QUIESCENT_WIDTH = 1;
+localparam [31:0]   DMA_GSTATUS_QUIESCENT_MASK  = 32'h01000000;
 
 // DMA_CH_CTRL fields
 localparam integer  DMA_CH_CTRL_RUN_SHIFT        = 0;
@@ -171,7 +177,7 @@ localparam [31:0]   DMA_CH_IRQ_STATUS_IDLE_MASK  = 32'h00000004;
 localparam [31:0]   DMA_REG_ID_RESET_VALUE          = 32'h444D4131;
 localparam [31:0]   DMA_REG_VERSION_RESET_VALUE     = 32'h00010000;
 localparam [31:0]   DMA_REG_GCTRL_RESET_VALUE       = 32'h00000000;
-localparam [31:0]   DMA_REG_GSTATUS_RESET_VALUE     = 32'h00000000;
+localparam [31:0]   DMA_REG_GSTATUS_RESET_VALUE     = 32'h01000000;
 localparam [31:0]   DMA_CH_CTRL_RESET_VALUE         = 32'h00000000;
 localparam [31:0]   DMA_CH_COAL_TIMEOUT_RESET_VALUE = 32'h00000000;
 localparam [31:0]   DMA_CH_STATUS_RESET_VALUE       = 32'h00000000;
@@ -206,3 +212,21 @@ localparam [3:0]    DMA_ERR_DESC_ALIGN     = 4'd12;  // descriptor address not 6
 localparam [3:0]    DMA_ERR_DESC_MALFORMED = 4'd13;  // malformed descriptor
 
 /* verilator lint_on UNUSEDPARAM */
+
+// 1 when `off` names a global register at this page offset
+function dma_glob_reg_hit;
+    input [11:0] off;
+    dma_glob_reg_hit = (off == DMA_REG_ID) || (off == DMA_REG_VERSION) ||
+                       (off == DMA_REG_CAP0) || (off == DMA_REG_CAP1) ||
+                       (off == DMA_REG_GCTRL) || (off == DMA_REG_GSTATUS);
+endfunction
+
+// 1 when `off` names a channel register at this offset within a channel block
+function dma_ch_reg_hit;
+    input [11:0] off;
+    dma_ch_reg_hit = (off == DMA_CH_CTRL) || (off == DMA_CH_COAL_TIMEOUT) ||
+                     (off == DMA_CH_STATUS) || (off == DMA_CH_CUR_DESC_LO) ||
+                     (off == DMA_CH_CUR_DESC_HI) || (off == DMA_CH_ERR_DESC_LO) ||
+                     (off == DMA_CH_ERR_DESC_HI) || (off == DMA_CH_DOORBELL) ||
+                     (off == DMA_CH_COMPLETED) || (off == DMA_CH_IRQ_STATUS);
+endfunction

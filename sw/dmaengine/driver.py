@@ -368,6 +368,8 @@ class DmaEngineDriver:
         except BaseException:
             self._free_all()
             raise
+        # bus mastering on (GCTRL.BME, 0 after reset: the engine issues nothing before this)
+        await self._wr(R.DMA_REG_GCTRL, (await self._rd(R.DMA_REG_GCTRL)) | R.DMA_GCTRL_BME_MASK)
         self.attached = True
         log.info("attached: %s, lowaddr %#x", caps, self.lowaddr)
         return caps
@@ -375,14 +377,30 @@ class DmaEngineDriver:
     def busy(self) -> bool:
         return bool(self._outstanding)
 
-    async def detach(self) -> None:
-        """Stop the engine and free everything; EBUSY while requests are in flight."""
+    async def detach(self, max_polls: int = 10_000) -> None:
+        """Stop the engine and free everything; EBUSY while requests are in flight.
+        Bus mastering goes off (GCTRL.BME = 0) and the rings are freed only once the
+        engine is quiescent (GSTATUS.QUIESCENT): no AXI transaction of it outstanding."""
         if self._outstanding:
             raise BusDmaError(errno.EBUSY, f"{len(self._outstanding)} requests in flight")
         for ch in self.channels:
             await self.reset_channel(ch.idx)
+        await self.bus_master(False)
+        for _ in range(max_polls):
+            if await self._rd(R.DMA_REG_GSTATUS) & R.DMA_GSTATUS_QUIESCENT_MASK:
+                break
+            await self._wait()
+        else:
+            raise BusDmaError(errno.EBUSY, "the engine did not become quiescent (GSTATUS.QUIESCENT)")
         self._free_all()
         self.attached = False
+
+    async def bus_master(self, enable: bool) -> None:
+        """GCTRL.BME: let the engine issue memory transactions (attach sets it), or stop it
+        starting any (transfers already started finish; GSTATUS.QUIESCENT says when)."""
+        g = await self._rd(R.DMA_REG_GCTRL)
+        g = (g | R.DMA_GCTRL_BME_MASK) if enable else (g & ~R.DMA_GCTRL_BME_MASK)
+        await self._wr(R.DMA_REG_GCTRL, g)
 
     def _free_all(self):
         for ch in self.channels:

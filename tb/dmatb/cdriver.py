@@ -112,6 +112,8 @@ _SIGS = {
     "obdma_reset": (_I32, [_P]),
     "obdma_set_max_segment": (_I32, [_P, _U64]),
     "obdma_global_irq": (_I32, [_P, _BOOL]),
+    "obdma_bus_master": (_I32, [_P, _BOOL]),
+    "obdma_quiesce": (_I32, [_P]),
     "obdma_chan_irq": (_I32, [_P, ctypes.c_uint, _BOOL, ctypes.c_uint, _U32]),
     "obdma_stop": (_I32, [_P, ctypes.c_uint]),
     "obdma_resume": (_I32, [_P, ctypes.c_uint]),

@@ -27,10 +27,13 @@ from dmatb.memory import AxiMemory, random_depths
 
 class EngineEnv:
     def __init__(self, dut, mem_size: int = 8 << 20, read_latency: int = 0, sg_read_latency: int = 0,
-                 depths: tuple[int, int] | None = None, sg_depths: tuple[int, int] | None = None):
+                 depths: tuple[int, int] | None = None, sg_depths: tuple[int, int] | None = None,
+                 bus_master: bool = True):
         """depths / sg_depths: (read, write) acceptance depths of the m_axi / m_axi_sg
-        memory models; random from the seed when None (random_depths)."""
+        memory models; random from the seed when None (random_depths). bus_master: start()
+        sets GCTRL.BME (0 after reset), as a driver's attach does."""
         self.dut = dut
+        self.bus_master = bus_master
         self.regression_seed = int(os.environ.get("COCOTB_RANDOM_SEED", "0"))
         self.seed = cocotb.RANDOM_SEED
         self.rng = random.Random(self.seed)
@@ -85,6 +88,10 @@ class EngineEnv:
         dut.rst.value = 0
         await RisingEdge(dut.clk)
         cocotb.start_soon(self._count_cycles())
+        if self.bus_master:
+            # GCTRL.BME is 0 after reset; the tests of the engine's own behaviour run with
+            # bus mastering on, as a driver leaves it (bus_master=False: the BME tests)
+            await self.write_reg(R.DMA_REG_GCTRL, R.DMA_GCTRL_BME_MASK)
 
     async def _count_cycles(self):
         while True:

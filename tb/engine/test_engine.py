@@ -348,7 +348,7 @@ async def interrupt_coalescing(dut):
     await env.cycles(5)
     assert await env.ch_read(0, R.DMA_CH_IRQ_STATUS) & R.DMA_CH_IRQ_STATUS_IDLE_MASK
     assert int(dut.irq.value) & 1 and not int(dut.irq_global.value)
-    await env.write_reg(R.DMA_REG_GCTRL, R.DMA_GCTRL_GIE_MASK)
+    await env.write_reg(R.DMA_REG_GCTRL, R.DMA_GCTRL_GIE_MASK | R.DMA_GCTRL_BME_MASK)
     await env.cycles(2)
     assert int(dut.irq_global.value) == 1
     b.check()
@@ -885,4 +885,86 @@ async def misaligned_cur_desc(dut):
         assert (code, err_desc, cur) == (R.DMA_ERR_DESC_ALIGN, addr & ~1, addr & ~1)
         assert env.sg_mem.stats["ar"] == ars, "a misaligned descriptor was fetched"
         await reset_channel(b, 0)
+    b.check()
+
+
+class BusWatch:
+    """Counts address handshake attempts (AxVALID high) on both memory ports, per cycle."""
+
+    def __init__(self, dut):
+        self.dut = dut
+        self.count = 0
+        self.on = False
+        cocotb.start_soon(self._run())
+
+    async def _run(self):
+        d = self.dut
+        sigs = [d.m_axi_arvalid, d.m_axi_awvalid, d.m_axi_sg_arvalid, d.m_axi_sg_awvalid]
+        while True:
+            await RisingEdge(d.clk)
+            if self.on and any(int(s.value) for s in sigs):
+                self.count += 1
+
+
+async def quiescent(env):
+    from dmaengine import regs as R
+
+    return bool(await env.read_reg(R.DMA_REG_GSTATUS) & R.DMA_GSTATUS_QUIESCENT_MASK)
+
+
+@cocotb.test()
+async def bus_master_enable(dut):
+    """GCTRL.BME: 0 after reset, and while 0 no AXI request on any memory port: a channel set
+    to RUN waits. Cleared in the middle of a chain: the transfers already started finish
+    (data and status write-back), nothing new starts, GSTATUS.QUIESCENT rises; set again:
+    the chain goes on where it stopped, every byte as expected."""
+    from dmaengine import regs as R
+
+    b = await make_bench(dut, bus_master=False)
+    env = b.env
+    watch = BusWatch(dut)
+    assert await env.read_reg(R.DMA_REG_GCTRL) == 0, "GCTRL.BME must be 0 after reset"
+    assert await quiescent(env), "quiescent after reset"
+    descs = [b.copy_desc(b.rng.choice([8, 300, 4096, 9000])) for _ in range(24)]
+    addrs = b.chain(0, descs)
+    watch.on = True
+    await env.start_channel(0, addrs[0])
+    await env.cycles(400)
+    assert watch.count == 0, f"{watch.count} cycles with an AXI request while BME = 0"
+    state, _, _ = await env.ch_status(0)
+    assert state == R.DMA_STATE_RUNNING, "RUN with BME = 0: the channel runs and waits"
+    assert await env.ch_read(0, R.DMA_CH_COMPLETED) == 0
+    assert await quiescent(env)
+
+    # bus mastering on: work starts; QUIESCENT is 0 while BME is 1
+    await env.write_reg(R.DMA_REG_GCTRL, R.DMA_GCTRL_BME_MASK)
+    await env.wait_completed(0, 3)
+    assert not await quiescent(env), "QUIESCENT must read 0 while BME = 1"
+    # off in the middle of the chain
+    await env.write_reg(R.DMA_REG_GCTRL, 0)
+    for _ in range(2000):
+        if await quiescent(env):
+            break
+    else:
+        raise AssertionError("no QUIESCENT within 2000 register reads after BME = 0")
+    stopped_at = await env.ch_read(0, R.DMA_CH_COMPLETED)
+    assert 3 <= stopped_at < len(descs), f"{stopped_at} descriptors done: the stop came too late"
+    watch.count = 0
+    await env.cycles(500)
+    assert watch.count == 0, f"{watch.count} cycles with an AXI request after QUIESCENT"
+    assert await env.ch_read(0, R.DMA_CH_COMPLETED) == stopped_at
+    # what started has finished and been written back; nothing after it was touched
+    for i, (a, d) in enumerate(zip(addrs, descs)):
+        status = int.from_bytes(env.mem.read(a + 0x20, 4), "little")
+        if i < stopped_at:
+            assert status & 0x80000000, f"descriptor {i}: no STATUS write-back"
+        else:
+            assert status == 0, f"descriptor {i} (not started): STATUS {status:#x}"
+            assert env.mem.read(d.dst, d.length) != env.mem.read(d.src, d.length) or d.length < 16, \
+                f"descriptor {i} (not started): its destination was written"
+    state, _, _ = await env.ch_status(0)
+    assert state == R.DMA_STATE_RUNNING
+    # on again: the rest of the chain, byte-exact
+    await env.write_reg(R.DMA_REG_GCTRL, R.DMA_GCTRL_BME_MASK)
+    await env.wait_completed(0, len(descs))
     b.check()

@@ -24,7 +24,7 @@ from dmaengine.regs import (
     DMA_CH_CTRL_COAL_COUNT_SHIFT, DMA_CH_CTRL_IE_DONE_MASK, DMA_CH_CTRL_IE_ERR_MASK,
     DMA_CH_CTRL_IE_IDLE_MASK, DMA_CH_CTRL_RESET_MASK, DMA_CH_CTRL_RUN_MASK, DMA_CH_CUR_DESC_HI,
     DMA_CH_CUR_DESC_LO, DMA_CH_DOORBELL, DMA_CH_ERR_DESC_HI, DMA_CH_ERR_DESC_LO, DMA_CH_IRQ_STATUS,
-    DMA_CH_STATUS, DMA_CH_STRIDE, DMA_GCTRL_GIE_MASK, DMA_ID_VALUE, DMA_REG_CAP0, DMA_REG_CAP1,
+    DMA_CH_STATUS, DMA_CH_STRIDE, DMA_GCTRL_BME_MASK, DMA_GCTRL_GIE_MASK, DMA_GSTATUS_QUIESCENT_SHIFT, DMA_ID_VALUE, DMA_REG_CAP0, DMA_REG_CAP1,
     DMA_REG_GCTRL, DMA_REG_GSTATUS, DMA_REG_ID, DMA_REG_VERSION, DMA_VERSION_VALUE, GLOBAL_REGS,
     ch_reg,
 )
@@ -84,7 +84,8 @@ class Env:
     async def start(self, backpressure=False):
         dut = self.dut
         for name in ("ch_state", "ch_waiting", "ch_err_code", "ch_err_desc", "ch_cur_desc",
-                     "ch_completed", "ch_irq_done_set", "ch_irq_err_set", "ch_irq_idle_set"):
+                     "ch_completed", "ch_irq_done_set", "ch_irq_err_set", "ch_irq_idle_set",
+                     "quiescent"):
             getattr(dut, name).value = 0
         dut.rst.value = 1
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
@@ -255,8 +256,9 @@ async def rw_byte_strobes(dut):
         if rng.random() < 0.2:
             v = rng.getrandbits(32)
             await env.write(DMA_REG_GCTRL, v)
-            gctrl = v & DMA_GCTRL_GIE_MASK
+            gctrl = v & (DMA_GCTRL_GIE_MASK | DMA_GCTRL_BME_MASK)
             assert await env.read(DMA_REG_GCTRL) == gctrl
+            assert int(dut.bus_enable.value) == (gctrl & DMA_GCTRL_BME_MASK) >> 1
     for (c, off), v in model.items():
         if off in (DMA_CH_CTRL, DMA_CH_COAL_TIMEOUT):
             assert await env.read(ch_reg(c, off)) == v, f"channel {c} offset {off:#x}"
@@ -275,7 +277,9 @@ async def ro_registers_reflect_inputs(dut):
     rng = env.rng
     p = env.p
     cap0, cap1 = cap_values(p)
-    for _ in range(3):
+    for rep in range(3):
+        quiescent = rep & 1
+        dut.quiescent.value = quiescent
         vals = []
         for c in range(env.n):
             v = dict(state=rng.randrange(4), waiting=rng.randrange(2), err=rng.randrange(16),
@@ -300,7 +304,7 @@ async def ro_registers_reflect_inputs(dut):
             assert await env.read(ch_reg(c, DMA_CH_COMPLETED)) == v["completed"]
             if v["state"] in (1, 3):
                 busy |= 1 << c
-        assert await env.read(DMA_REG_GSTATUS) == busy
+        assert await env.read(DMA_REG_GSTATUS) == busy | quiescent << DMA_GSTATUS_QUIESCENT_SHIFT
     # writes to RO registers: OKAY, ignored, no pulse
     before = await snapshot(env)
     env.take_pulses()

@@ -149,7 +149,7 @@ async def make_bench(dut, mem_size=MEM_SIZE, nslots=NSLOTS, setup_rings=True):
     from dmatb.engine_env import EngineEnv
     from dmatb.scoreboard import MemoryScoreboard
 
-    env = EngineEnv(dut, mem_size=mem_size)
+    env = EngineEnv(dut, mem_size=mem_size, bus_master=False)   # obdma_init sets GCTRL.BME
     await env.start()
     rng = random.Random(env.seed)
     dut._log.info("seed %d (replay: RANDOM_SEED=%d)", env.seed, env.regression_seed)
@@ -183,6 +183,7 @@ async def engine_probe_and_bad_arguments(dut):
     cap0 = await env.read_reg(R.DMA_REG_CAP0)
     assert caps["addr_width"] == cap0 >> 16 & 0xFF
     dev = drv.dev
+    assert await env.read_reg(R.DMA_REG_GCTRL) & R.DMA_GCTRL_BME_MASK, "obdma_init sets GCTRL.BME"
 
     # channel out of range, everywhere
     assert await drv.chan_setup(4, RING_BASE, 16) == C.ECHAN
@@ -404,6 +405,16 @@ async def engine_stop_resume(dut):
     last = await b.request(2, C.KIND_M2M, 5000)
     await drv.wait_done([last])
     b.check_done([last])
+    # quiesce: bus mastering off, GSTATUS.QUIESCENT; a request then waits until it is on again
+    assert await drv.call("obdma_quiesce", drv.dev) == 0
+    assert await env.read_reg(R.DMA_REG_GSTATUS) & R.DMA_GSTATUS_QUIESCENT_MASK
+    before = await env.ch_read(1, R.DMA_CH_COMPLETED)
+    held = await b.request(1, C.KIND_M2M, 3000)
+    await env.cycles(300)
+    assert await env.ch_read(1, R.DMA_CH_COMPLETED) == before, "a descriptor ran with BME = 0"
+    assert await drv.call("obdma_bus_master", drv.dev, True) == 0
+    await drv.wait_done([held])
+    b.check_done([last, held])
     b.finish()
 
 
@@ -511,7 +522,7 @@ async def make_top_bench(dut, channels=4):
     from dmatb.engine_env import EngineEnv
     from dmatb.scoreboard import MemoryScoreboard
 
-    env = EngineEnv(dut, mem_size=TOP_MEM)
+    env = EngineEnv(dut, mem_size=TOP_MEM, bus_master=False)   # obdma_init sets GCTRL.BME
     await env.start()
     rng = random.Random(env.seed)
     dut._log.info("seed %d (replay: RANDOM_SEED=%d)", env.seed, env.regression_seed)

@@ -82,10 +82,14 @@ async def end_to_end_bounce(dut):
 
 @cocotb.test()
 async def polling_mode_and_detach_busy(dut):
-    """Polling mode; detach raises EBUSY while a request is in flight, then succeeds."""
+    """Polling mode; detach raises EBUSY while a request is in flight, then succeeds (and
+    leaves GCTRL.BME = 0, GSTATUS.QUIESCENT = 1); attach had set BME."""
     import busdma
 
+    from dmaengine import regs as R
+
     env, drv = await setup(dut, use_irq=False)
+    assert await drv._rd(R.DMA_REG_GCTRL) & R.DMA_GCTRL_BME_MASK, "attach sets GCTRL.BME"
     w = Workload(env, drv)
     big = w.request("m2m", 3, 200_000)
     await drv.submit(big)
@@ -102,6 +106,9 @@ async def polling_mode_and_detach_busy(dut):
     assert not w.failures, w.failures
     assert len(w.done) == 5 and drv.stats.interrupts == 0 and drv.stats.polls > 0
     await drv.detach()
+    # detach leaves bus mastering off and the engine quiescent
+    assert not await drv._rd(R.DMA_REG_GCTRL) & R.DMA_GCTRL_BME_MASK, "detach clears GCTRL.BME"
+    assert await drv._rd(R.DMA_REG_GSTATUS) & R.DMA_GSTATUS_QUIESCENT_MASK
     assert env.platform.memory.allocator.pages_in_use > 0   # the test's own buffers
     env.finish()
 

@@ -84,6 +84,8 @@ class LinuxMemcpyDriver:
             self.dev, self.RING_DESCS * 64, linux.GFP_KERNEL)
         assert self.ring_cpu is not None, "no coherent memory for the ring"
         await self._reset()
+        # bus mastering on (GCTRL.BME is 0 after reset), as pci_set_master() in a probe
+        await self._wr(R.DMA_REG_GCTRL, await self._rd(R.DMA_REG_GCTRL) | R.DMA_GCTRL_BME_MASK)
 
     def remove(self):
         import busdma

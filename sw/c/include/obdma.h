@@ -142,6 +142,11 @@ int obdma_init(struct obdma_dev *dev, const struct obdma_platform *plat);
 int obdma_reset(struct obdma_dev *dev);                /* every channel; cancels all requests */
 int obdma_set_max_segment(struct obdma_dev *dev, uint64_t bytes);
 int obdma_global_irq(struct obdma_dev *dev, bool enable);   /* GCTRL.GIE (irq_global) */
+/* GCTRL.BME, bus-master enable (obdma_init sets it): while off the engine starts no memory
+ * transaction. obdma_quiesce turns it off and waits for GSTATUS.QUIESCENT (nothing of the
+ * engine outstanding on the bus): the safe point before freeing rings or resetting. */
+int obdma_bus_master(struct obdma_dev *dev, bool enable);
+int obdma_quiesce(struct obdma_dev *dev);
 
 /* channels */
 int obdma_chan_setup(struct obdma_dev *dev, unsigned ch, void *ring, uint64_t ring_bus, uint32_t nslots);

@@ -523,7 +523,37 @@ int obdma_init(struct obdma_dev *dev, const struct obdma_platform *plat)
         return rc;
     dev->max_seg = dev->caps.max_desc_len;
     dev->max_retries = 3u;
-    return obdma_reset(dev);
+    rc = obdma_reset(dev);
+    if (rc)
+        return rc;
+    /* GCTRL.BME is 0 after reset: the engine issues no memory transaction before this */
+    return obdma_bus_master(dev, true);
+}
+
+int obdma_bus_master(struct obdma_dev *dev, bool enable)
+{
+    uint32_t g;
+    if (!dev || !dev->caps.num_channels)
+        return OBDMA_EINVAL;
+    g = ob_rd(&dev->plat, DMA_REG_GCTRL);
+    g = enable ? (g | DMA_GCTRL_BME_MASK) : (g & ~(uint32_t)DMA_GCTRL_BME_MASK);
+    ob_wr(&dev->plat, DMA_REG_GCTRL, g);
+    return OBDMA_OK;
+}
+
+int obdma_quiesce(struct obdma_dev *dev)
+{
+    uint32_t n, budget;
+    int rc = obdma_bus_master(dev, false);
+    if (rc)
+        return rc;
+    budget = ob_budget(&dev->plat);
+    for (n = 0; n < budget; n++) {
+        if (ob_rd(&dev->plat, DMA_REG_GSTATUS) & DMA_GSTATUS_QUIESCENT_MASK)
+            return OBDMA_OK;
+        ob_pause(&dev->plat);
+    }
+    return OBDMA_ETIMEDOUT;
 }
 
 static void cancel_all(struct obdma_dev *dev, struct obdma_chan *c)
@@ -563,7 +593,11 @@ int obdma_global_irq(struct obdma_dev *dev, bool enable)
 {
     if (!dev || !dev->caps.num_channels)
         return OBDMA_EINVAL;
-    ob_wr(&dev->plat, DMA_REG_GCTRL, enable ? DMA_GCTRL_GIE_MASK : 0u);
+    {
+        uint32_t g = ob_rd(&dev->plat, DMA_REG_GCTRL);
+        g = enable ? (g | DMA_GCTRL_GIE_MASK) : (g & ~(uint32_t)DMA_GCTRL_GIE_MASK);
+        ob_wr(&dev->plat, DMA_REG_GCTRL, g);
+    }
     return OBDMA_OK;
 }
 
