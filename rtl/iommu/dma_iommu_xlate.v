@@ -532,9 +532,13 @@ module dma_iommu_xlate #(
     // registered (for timing): one cycle late. A request taken from the slave port
     // counts as busy from its handshake, so a command that saw !busy cannot race a
     // lookup begun before it; a walk starts 3 cycles after the handshake at the earliest.
+    // A faulted request being answered (r_block / w_block) is decided and uses no
+    // translation state, so it does not count: its answer may wait for write data that
+    // the engine can only send once its reads have gone through, and a command holding
+    // the unit until it ended would never see !busy.
     reg busy_r, drained_r;
     always @(posedge clk) begin
-        busy_r    <= !rst && (!wk_idle || walk_fault || flt_valid || r_block || w_block
+        busy_r    <= !rst && (!wk_idle || walk_fault || flt_valid
                               || q_valid || p_valid || q_take_r || q_take_w);
         drained_r <= rst || (rd_idle && wr_idle && !m_axi_arvalid && !m_axi_awvalid
                              && !ars_valid && !aws_valid && !do_pass);

@@ -422,3 +422,46 @@ async def device_isolation(dut):
         await expect_ok(env, 1, iova + 8, pa1 + 8, 64)
         await expect_fault(env, 2, iova + 8, True, CAUSE_WRITE_PAGE)
     env.check()
+
+
+@cocotb.test()
+async def faulted_write_waiting_for_data(dut):
+    """A faulted write whose W data has not come yet (a DMA engine sends it only once
+    the read of its source has gone through) must not keep an IOTINVAL from running,
+    and the command must not keep reads out meanwhile: the read is answered, then the
+    write data goes by, the write gets SLVERR and the command completes. (Reproduces a
+    hang of dma_top with a memory that accepts one request at a time: the command
+    waited for the faulted write, and held the unit, so the engine's reads stayed out.)"""
+    from busdma import riscv_iommu as spec
+    from cocotb.triggers import ClockCycles
+    from dmatb import iommu_tables as it
+
+    env = await Env().start(dut)
+    t = env.tables
+    root = t.new_root()
+    t.set_dc(0, root=root, pscid=3)
+    await env.set_mode(2)
+    page = env.alloc(4096)
+    t.map(root, 0x40_0000, page)
+    await expect_ok(env, 0, 0x40_0000, page, 64)          # warm
+    # the write faults (nothing is mapped there); its W beats are held back
+    w_ch = env.up.write_if.w_channel
+    w_ch.pause = True
+    wr = cocotb.start_soon(env.up.write(0x7700_0000, env.rng.randbytes(64), user=0))
+    await ClockCycles(dut.clk, 40)
+    cmd = cocotb.start_soon(env.command(*spec.iotinval_vma(pscid=3)))
+    await ClockCycles(dut.clk, 40)
+    rd = cocotb.start_soon(env.up.read(0x40_0000, 64, user=0))
+    for _ in range(400):
+        await RisingEdge(dut.clk)
+        if rd.done():
+            break
+    assert rd.done(), "a read waited behind a faulted write that has no data yet"
+    assert int(rd.result().resp) == OKAY
+    w_ch.pause = False
+    resp = await wr
+    assert int(resp.resp) == SLVERR
+    await cmd
+    recs = await env.faults()
+    assert len(recs) == 1 and recs[0].cause == it.CAUSE_WRITE_PAGE, recs
+    env.check()
