@@ -635,9 +635,9 @@ async def random_mix(dut):
             plan.skip_xfer()
     _, stats = await run(dut, plan, PROFILES, phase=250, seed_salt=6)
     dut._log.info("corners reached: %s", stats)
-    # the stall profiles did reach the corners they are for (how often depends on the
-    # seed: seed 576976229 filled the done slots 5 times, others dozens)
-    assert stats["held"] > 0 and stats["full_slots"] > 0 and stats["split_room"] > 0, stats
+    # the stall profiles did reach the corners they are for; how often the done slots
+    # fill depends on the seed (5 times at seed 576976229, dozens at others)
+    assert stats["held"] > 20 and stats["full_slots"] > 0 and stats["split_room"] > 100, stats
 
 
 @cocotb.skipif(NOT_REALIGN)
