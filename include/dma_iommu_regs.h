@@ -7,15 +7,18 @@
 #define IOMMU_REGS_H
 
 /* layout and identification */
-#define IOMMU_PAGE_SIZE    4096  /* bytes of the register page */
-#define IOMMU_DMA_TOP_BASE 4096  /* offset of the page on dma_top's AXI4-Lite port */
-#define IOMMU_VERSION      0x10u  /* capabilities.version */
-#define IOMMU_PAS_MAX      56  /* capabilities.PAS is min(ADDR_WIDTH, this) */
+#define IOMMU_PAGE_SIZE      4096  /* bytes of the register page */
+#define IOMMU_DMA_TOP_BASE   4096  /* offset of the page on dma_top's AXI4-Lite port */
+#define IOMMU_VERSION        0x10u  /* capabilities.version */
+#define IOMMU_PAS_MAX        56  /* capabilities.PAS is min(ADDR_WIDTH, this) */
+#define IOMMU_MSI_VECTORS    4  /* msi_cfg_tbl entries built (icvec vectors 0 .. this - 1) */
+#define IOMMU_MSI_CFG_TBL    0x300u  /* msi_cfg_tbl: entry v at this + v * MSI_CFG_STRIDE */
+#define IOMMU_MSI_CFG_STRIDE 16  /* bytes of an msi_cfg_tbl entry */
 
 /* register offsets (an 8-byte register is two 32-bit halves: low, then high) */
-#define IOMMU_REG_CAPABILITIES     0x000u  /* RO, 64-bit: What this IOMMU implements; everything not listed reads 0 (no Sv32/48/57, no second stage, no ATS, no MSI, no HPM, no debug interface, no A/D updates, no process directories) */
+#define IOMMU_REG_CAPABILITIES     0x000u  /* RO, 64-bit: What this IOMMU implements; everything not listed reads 0 (no Sv32/48/57, no second stage, no ATS, no MSI translation, no HPM, no debug interface, no A/D updates, no process directories) */
 #define IOMMU_REG_CAPABILITIES_HI  0x004u  /* its high half */
-#define IOMMU_REG_FCTL             0x008u  /* RO, 32-bit: Features control */
+#define IOMMU_REG_FCTL             0x008u  /* RW, 32-bit: Features control */
 #define IOMMU_REG_DDTP             0x010u  /* RW, 64-bit: Device-directory table pointer */
 #define IOMMU_REG_DDTP_HI          0x014u  /* its high half */
 #define IOMMU_REG_CQB              0x018u  /* RW, 64-bit: Command-queue base */
@@ -28,7 +31,7 @@
 #define IOMMU_REG_FQT              0x034u  /* RO, 32-bit: Fault-queue tail (the next record the IOMMU writes) */
 #define IOMMU_REG_CQCSR            0x048u  /* RW, 32-bit: Command-queue control and status */
 #define IOMMU_REG_FQCSR            0x04Cu  /* RW, 32-bit: Fault-queue control and status */
-#define IOMMU_REG_IPSR             0x054u  /* RW1C, 32-bit: Interrupt pending status; the wire irq_iommu is high while CIP or FIP is set */
+#define IOMMU_REG_IPSR             0x054u  /* RW1C, 32-bit: Interrupt pending status */
 #define IOMMU_REG_CNT_TRANSLATE    0x2B0u  /* RO, 64-bit: Custom event counter */
 #define IOMMU_REG_CNT_TRANSLATE_HI 0x2B4u  /* its high half */
 #define IOMMU_REG_CNT_HIT          0x2B8u  /* RO, 64-bit: Custom event counter */
@@ -38,6 +41,22 @@
 #define IOMMU_REG_CNT_WALK         0x2C8u  /* RO, 64-bit: Custom event counter */
 #define IOMMU_REG_CNT_WALK_HI      0x2CCu  /* its high half */
 #define IOMMU_REG_ICVEC            0x2F8u  /* RW, 32-bit: Interrupt cause to vector */
+#define IOMMU_REG_MSI_ADDR_0       0x300u  /* RW, 64-bit: Message address of msi_cfg_tbl entry 0 */
+#define IOMMU_REG_MSI_ADDR_0_HI    0x304u  /* its high half */
+#define IOMMU_REG_MSI_DATA_0       0x308u  /* RW, 32-bit: Message data of msi_cfg_tbl entry 0 (sent as one 4-byte write) */
+#define IOMMU_REG_MSI_VEC_CTL_0    0x30Cu  /* RW, 32-bit: Vector control of msi_cfg_tbl entry 0 */
+#define IOMMU_REG_MSI_ADDR_1       0x310u  /* RW, 64-bit: Message address of msi_cfg_tbl entry 1 */
+#define IOMMU_REG_MSI_ADDR_1_HI    0x314u  /* its high half */
+#define IOMMU_REG_MSI_DATA_1       0x318u  /* RW, 32-bit: Message data of msi_cfg_tbl entry 1 (sent as one 4-byte write) */
+#define IOMMU_REG_MSI_VEC_CTL_1    0x31Cu  /* RW, 32-bit: Vector control of msi_cfg_tbl entry 1 */
+#define IOMMU_REG_MSI_ADDR_2       0x320u  /* RW, 64-bit: Message address of msi_cfg_tbl entry 2 */
+#define IOMMU_REG_MSI_ADDR_2_HI    0x324u  /* its high half */
+#define IOMMU_REG_MSI_DATA_2       0x328u  /* RW, 32-bit: Message data of msi_cfg_tbl entry 2 (sent as one 4-byte write) */
+#define IOMMU_REG_MSI_VEC_CTL_2    0x32Cu  /* RW, 32-bit: Vector control of msi_cfg_tbl entry 2 */
+#define IOMMU_REG_MSI_ADDR_3       0x330u  /* RW, 64-bit: Message address of msi_cfg_tbl entry 3 */
+#define IOMMU_REG_MSI_ADDR_3_HI    0x334u  /* its high half */
+#define IOMMU_REG_MSI_DATA_3       0x338u  /* RW, 32-bit: Message data of msi_cfg_tbl entry 3 (sent as one 4-byte write) */
+#define IOMMU_REG_MSI_VEC_CTL_3    0x33Cu  /* RW, 32-bit: Vector control of msi_cfg_tbl entry 3 */
 
 /* IOMMU_CAPABILITIES fields */
 #define IOMMU_CAPABILITIES_VERSION_SHIFT 0
@@ -54,6 +73,9 @@
 #define IOMMU_CAPABILITIES_PAS_MASK      0x0000003F00000000ull
 
 /* IOMMU_FCTL fields */
+#define IOMMU_FCTL_BE_SHIFT  0
+#define IOMMU_FCTL_BE_WIDTH  1
+#define IOMMU_FCTL_BE_MASK   0x00000001u
 #define IOMMU_FCTL_WSI_SHIFT 1
 #define IOMMU_FCTL_WSI_WIDTH 1
 #define IOMMU_FCTL_WSI_MASK  0x00000002u
@@ -186,5 +208,65 @@
 #define IOMMU_ICVEC_PIV_SHIFT  12
 #define IOMMU_ICVEC_PIV_WIDTH  4
 #define IOMMU_ICVEC_PIV_MASK   0x0000F000u
+
+/* IOMMU_MSI_ADDR_0 fields */
+#define IOMMU_MSI_ADDR_0_ADDR_SHIFT 2
+#define IOMMU_MSI_ADDR_0_ADDR_WIDTH 54
+#define IOMMU_MSI_ADDR_0_ADDR_MASK  0x00FFFFFFFFFFFFFCull
+
+/* IOMMU_MSI_DATA_0 fields */
+#define IOMMU_MSI_DATA_0_DATA_SHIFT 0
+#define IOMMU_MSI_DATA_0_DATA_WIDTH 32
+#define IOMMU_MSI_DATA_0_DATA_MASK  0xFFFFFFFFu
+
+/* IOMMU_MSI_VEC_CTL_0 fields */
+#define IOMMU_MSI_VEC_CTL_0_M_SHIFT 0
+#define IOMMU_MSI_VEC_CTL_0_M_WIDTH 1
+#define IOMMU_MSI_VEC_CTL_0_M_MASK  0x00000001u
+
+/* IOMMU_MSI_ADDR_1 fields */
+#define IOMMU_MSI_ADDR_1_ADDR_SHIFT 2
+#define IOMMU_MSI_ADDR_1_ADDR_WIDTH 54
+#define IOMMU_MSI_ADDR_1_ADDR_MASK  0x00FFFFFFFFFFFFFCull
+
+/* IOMMU_MSI_DATA_1 fields */
+#define IOMMU_MSI_DATA_1_DATA_SHIFT 0
+#define IOMMU_MSI_DATA_1_DATA_WIDTH 32
+#define IOMMU_MSI_DATA_1_DATA_MASK  0xFFFFFFFFu
+
+/* IOMMU_MSI_VEC_CTL_1 fields */
+#define IOMMU_MSI_VEC_CTL_1_M_SHIFT 0
+#define IOMMU_MSI_VEC_CTL_1_M_WIDTH 1
+#define IOMMU_MSI_VEC_CTL_1_M_MASK  0x00000001u
+
+/* IOMMU_MSI_ADDR_2 fields */
+#define IOMMU_MSI_ADDR_2_ADDR_SHIFT 2
+#define IOMMU_MSI_ADDR_2_ADDR_WIDTH 54
+#define IOMMU_MSI_ADDR_2_ADDR_MASK  0x00FFFFFFFFFFFFFCull
+
+/* IOMMU_MSI_DATA_2 fields */
+#define IOMMU_MSI_DATA_2_DATA_SHIFT 0
+#define IOMMU_MSI_DATA_2_DATA_WIDTH 32
+#define IOMMU_MSI_DATA_2_DATA_MASK  0xFFFFFFFFu
+
+/* IOMMU_MSI_VEC_CTL_2 fields */
+#define IOMMU_MSI_VEC_CTL_2_M_SHIFT 0
+#define IOMMU_MSI_VEC_CTL_2_M_WIDTH 1
+#define IOMMU_MSI_VEC_CTL_2_M_MASK  0x00000001u
+
+/* IOMMU_MSI_ADDR_3 fields */
+#define IOMMU_MSI_ADDR_3_ADDR_SHIFT 2
+#define IOMMU_MSI_ADDR_3_ADDR_WIDTH 54
+#define IOMMU_MSI_ADDR_3_ADDR_MASK  0x00FFFFFFFFFFFFFCull
+
+/* IOMMU_MSI_DATA_3 fields */
+#define IOMMU_MSI_DATA_3_DATA_SHIFT 0
+#define IOMMU_MSI_DATA_3_DATA_WIDTH 32
+#define IOMMU_MSI_DATA_3_DATA_MASK  0xFFFFFFFFu
+
+/* IOMMU_MSI_VEC_CTL_3 fields */
+#define IOMMU_MSI_VEC_CTL_3_M_SHIFT 0
+#define IOMMU_MSI_VEC_CTL_3_M_WIDTH 1
+#define IOMMU_MSI_VEC_CTL_3_M_MASK  0x00000001u
 
 #endif /* IOMMU_REGS_H */

@@ -10,6 +10,9 @@
 #define DMA_MAX_CHANNELS  8  /* NUM_CHANNELS is 1..this */
 #define DMA_CH0_BASE      0x100u  /* channel c's registers start at CH0_BASE + c * CH_STRIDE */
 #define DMA_CH_STRIDE     0x040u  /* bytes between channels */
+#define DMA_MAX_VECTORS   9  /* NUM_CHANNELS + 1 MSI vectors, at most this */
+#define DMA_VEC0_BASE     0x800u  /* MSI vector v's registers start at VEC0_BASE + v * VEC_STRIDE */
+#define DMA_VEC_STRIDE    0x010u  /* bytes between MSI vectors */
 #define DMA_ID_VALUE      0x444D4131u  /* ID register value, "DMA1" */
 #define DMA_VERSION_VALUE 0x00010000u  /* VERSION register value */
 #define DMA_VERSION_MAJOR 1u
@@ -22,6 +25,8 @@
 #define DMA_REG_CAP1    0x00Cu  /* RO: Capabilities: bursts, queueing, IOMMU */
 #define DMA_REG_GCTRL   0x010u  /* RW: Global control */
 #define DMA_REG_GSTATUS 0x014u  /* RO: Global status (one bit per channel; bits of absent channels read 0) */
+#define DMA_REG_MSI_PBA 0x018u  /* RO: MSI pending bits: one per vector (bits of absent vectors read 0) */
+#define DMA_REG_MSI_ERR 0x01Cu  /* W1C: MSI write errors: one per vector (bits of absent vectors read 0) */
 
 /* per-channel register offsets (add to the channel base) */
 #define DMA_CH_CTRL         0x000u  /* RW: Channel control */
@@ -34,6 +39,12 @@
 #define DMA_CH_DOORBELL     0x020u  /* WO: Doorbell: any write (whatever the data and strobes) rings it (a one-cycle pulse to the front end); reads return 0 */
 #define DMA_CH_COMPLETED    0x024u  /* RO: Descriptors completed since the last channel reset: those whose STATUS/BYTES write-back was acknowledged OKAY, with or without a data error */
 #define DMA_CH_IRQ_STATUS   0x028u  /* W1C: Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}) */
+
+/* per-vector MSI register offsets (add to the vector base) */
+#define DMA_VEC_ADDR_LO 0x000u  /* RW: Message address, bits 31:0 (4-byte aligned) */
+#define DMA_VEC_ADDR_HI 0x004u  /* RW: Message address, bits 63:32 */
+#define DMA_VEC_DATA    0x008u  /* RW: Message data: the 32-bit word the MSI writes */
+#define DMA_VEC_CTRL    0x00Cu  /* RW: Vector control */
 
 /* DMA_ID fields */
 #define DMA_ID_ID_SHIFT 0
@@ -72,6 +83,9 @@
 #define DMA_CAP1_IOMMU_SHIFT         24
 #define DMA_CAP1_IOMMU_WIDTH         1
 #define DMA_CAP1_IOMMU_MASK          0x01000000u
+#define DMA_CAP1_MSI_VECTORS_SHIFT   25
+#define DMA_CAP1_MSI_VECTORS_WIDTH   4
+#define DMA_CAP1_MSI_VECTORS_MASK    0x1E000000u
 
 /* DMA_GCTRL fields */
 #define DMA_GCTRL_GIE_SHIFT 0
@@ -92,6 +106,16 @@
 #define DMA_GSTATUS_QUIESCENT_WIDTH 1
 #define DMA_GSTATUS_QUIESCENT_MASK  0x01000000u
 
+/* DMA_MSI_PBA fields */
+#define DMA_MSI_PBA_PENDING_SHIFT 0
+#define DMA_MSI_PBA_PENDING_WIDTH 9
+#define DMA_MSI_PBA_PENDING_MASK  0x000001FFu
+
+/* DMA_MSI_ERR fields */
+#define DMA_MSI_ERR_ERR_SHIFT 0
+#define DMA_MSI_ERR_ERR_WIDTH 9
+#define DMA_MSI_ERR_ERR_MASK  0x000001FFu
+
 /* DMA_CH_CTRL fields */
 #define DMA_CH_CTRL_RUN_SHIFT        0
 #define DMA_CH_CTRL_RUN_WIDTH        1
@@ -108,6 +132,9 @@
 #define DMA_CH_CTRL_IE_IDLE_SHIFT    6
 #define DMA_CH_CTRL_IE_IDLE_WIDTH    1
 #define DMA_CH_CTRL_IE_IDLE_MASK     0x00000040u
+#define DMA_CH_CTRL_MSI_SHIFT        7
+#define DMA_CH_CTRL_MSI_WIDTH        1
+#define DMA_CH_CTRL_MSI_MASK         0x00000080u
 #define DMA_CH_CTRL_COAL_COUNT_SHIFT 16
 #define DMA_CH_CTRL_COAL_COUNT_WIDTH 8
 #define DMA_CH_CTRL_COAL_COUNT_MASK  0x00FF0000u
@@ -169,11 +196,33 @@
 #define DMA_CH_IRQ_STATUS_IDLE_WIDTH 1
 #define DMA_CH_IRQ_STATUS_IDLE_MASK  0x00000004u
 
+/* DMA_VEC_ADDR_LO fields */
+#define DMA_VEC_ADDR_LO_ADDR_SHIFT 2
+#define DMA_VEC_ADDR_LO_ADDR_WIDTH 30
+#define DMA_VEC_ADDR_LO_ADDR_MASK  0xFFFFFFFCu
+
+/* DMA_VEC_ADDR_HI fields */
+#define DMA_VEC_ADDR_HI_ADDR_SHIFT 0
+#define DMA_VEC_ADDR_HI_ADDR_WIDTH 32
+#define DMA_VEC_ADDR_HI_ADDR_MASK  0xFFFFFFFFu
+
+/* DMA_VEC_DATA fields */
+#define DMA_VEC_DATA_DATA_SHIFT 0
+#define DMA_VEC_DATA_DATA_WIDTH 32
+#define DMA_VEC_DATA_DATA_MASK  0xFFFFFFFFu
+
+/* DMA_VEC_CTRL fields */
+#define DMA_VEC_CTRL_MASK_SHIFT 0
+#define DMA_VEC_CTRL_MASK_WIDTH 1
+#define DMA_VEC_CTRL_MASK_MASK  0x00000001u
+
 /* reset values (registers whose reset does not depend on parameters) */
 #define DMA_REG_ID_RESET_VALUE          0x444D4131u
 #define DMA_REG_VERSION_RESET_VALUE     0x00010000u
 #define DMA_REG_GCTRL_RESET_VALUE       0x00000000u
 #define DMA_REG_GSTATUS_RESET_VALUE     0x01000000u
+#define DMA_REG_MSI_PBA_RESET_VALUE     0x00000000u
+#define DMA_REG_MSI_ERR_RESET_VALUE     0x00000000u
 #define DMA_CH_CTRL_RESET_VALUE         0x00000000u
 #define DMA_CH_COAL_TIMEOUT_RESET_VALUE 0x00000000u
 #define DMA_CH_STATUS_RESET_VALUE       0x00000000u
@@ -184,6 +233,10 @@
 #define DMA_CH_DOORBELL_RESET_VALUE     0x00000000u
 #define DMA_CH_COMPLETED_RESET_VALUE    0x00000000u
 #define DMA_CH_IRQ_STATUS_RESET_VALUE   0x00000000u
+#define DMA_VEC_ADDR_LO_RESET_VALUE     0x00000000u
+#define DMA_VEC_ADDR_HI_RESET_VALUE     0x00000000u
+#define DMA_VEC_DATA_RESET_VALUE        0x00000000u
+#define DMA_VEC_CTRL_RESET_VALUE        0x00000001u
 
 /* channel state codes (CH_STATUS.STATE) */
 #define DMA_STATE_WIDTH    2
@@ -210,6 +263,8 @@
 /* helpers */
 #define DMA_CH_BASE(c)        (DMA_CH0_BASE + (unsigned)(c) * DMA_CH_STRIDE)
 #define DMA_CH_REG(c, off)    (DMA_CH_BASE(c) + (off))
+#define DMA_VEC_BASE(v)       (DMA_VEC0_BASE + (unsigned)(v) * DMA_VEC_STRIDE)
+#define DMA_VEC_REG(v, off)   (DMA_VEC_BASE(v) + (off))
 /* DMA_FIELD_GET(DMA_CH_STATUS_STATE, v): the field's value; DMA_FIELD_PREP(F, x): x placed in F */
 #define DMA_FIELD_GET(f, v)   (((v) & f##_MASK) >> f##_SHIFT)
 #define DMA_FIELD_PREP(f, x)  (((unsigned)(x) << f##_SHIFT) & f##_MASK)

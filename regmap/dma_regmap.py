@@ -28,6 +28,10 @@ CH0_BASE = 0x100          # channel c is at CH0_BASE + c * CH_STRIDE
 CH_STRIDE = 0x40
 MAX_CHANNELS = 8          # NUM_CHANNELS is 1..MAX_CHANNELS
 
+VEC0_BASE = 0x800         # MSI vector v is at VEC0_BASE + v * VEC_STRIDE
+VEC_STRIDE = 0x10
+MAX_VECTORS = MAX_CHANNELS + 1   # NUM_CHANNELS + 1 vectors: one per channel, then the error vector
+
 IOMMU_PAGE = 0x1000       # reserved for the IOMMU registers (SLVERR for now)
 
 ACCESS_TYPES = [
@@ -77,6 +81,8 @@ GLOBAL_REGS = [
         F("MAX_BURST_LEN", 15, 0, "RO", "MAX_BURST_LEN", "longest AXI4 burst, beats"),
         F("CMD_DEPTH", 23, 16, "RO", "CMD_DEPTH", "descriptors in flight per channel"),
         F("IOMMU", 24, 24, "RO", "IOMMU_PRESENT", "1 if an IOMMU is built in"),
+        F("MSI_VECTORS", 28, 25, "RO", "NUM_CHANNELS+1",
+          "number of MSI vectors (vector table entries): one per channel, then the error vector"),
     ]),
     R("GCTRL", 0x010, "RW", 0, "Global control.", [
         F("GIE", 0, 0, "RW", 0,
@@ -99,6 +105,19 @@ GLOBAL_REGS = [
           "start on m_axi or m_axi_sg (every started transfer finished and written back): the safe "
           "point for detach and reset. 0 while BME is 1"),
     ]),
+    R("MSI_PBA", 0x018, "RO", 0,
+      "MSI pending bits: one per vector (bits of absent vectors read 0).", [
+        F("PENDING", 8, 0, "RO", 0,
+          "vector v has a message to send: its event happened while the vector was masked (or "
+          "GCTRL.BME was 0), or it is about to go out. Cleared when the message is issued"),
+    ]),
+    R("MSI_ERR", 0x01C, "W1C", 0,
+      "MSI write errors: one per vector (bits of absent vectors read 0).", [
+        F("ERR", 8, 0, "W1C", 0,
+          "an MSI write of vector v was answered SLVERR or DECERR. The message is dropped, not "
+          "retried; the error vector (vector NUM_CHANNELS) is signalled (unless it was the one "
+          "that failed) and irq_global rises while GCTRL.GIE is 1"),
+    ]),
 ]
 
 CHANNEL_REGS = [
@@ -119,6 +138,11 @@ CHANNEL_REGS = [
         F("IE_DONE", 4, 4, "RW", 0, "interrupt enable for IRQ_STATUS.DONE"),
         F("IE_ERR", 5, 5, "RW", 0, "interrupt enable for IRQ_STATUS.ERR"),
         F("IE_IDLE", 6, 6, "RW", 0, "interrupt enable for IRQ_STATUS.IDLE"),
+        F("MSI", 7, 7, "RW", 0,
+          "interrupt mode. 0 = wire: irq[c] is the level of IRQ_STATUS & enables. 1 = message: "
+          "irq[c] stays 0 and every time the channel sets an enabled IRQ_STATUS bit (DONE after "
+          "coalescing, ERR, IDLE) vector c's message is sent (one MSI write; events while one is "
+          "still pending merge into it)"),
         F("COAL_COUNT", 23, 16, "RW", 0,
           "interrupt coalescing: raise DONE after this many completed descriptors that have "
           "their IRQ flag set (0 behaves as 1); flagged completions still uncounted are also "
@@ -182,6 +206,23 @@ CHANNEL_REGS = [
         F("IDLE", 2, 2, "W1C", 0,
           "the channel reached the end of its chain (STATUS.WAITING rose; again after a doorbell "
           "that found nothing appended) or a stop finished (state IDLE; not after a RESET)"),
+    ]),
+]
+
+VECTOR_REGS = [
+    R("ADDR_LO", 0x0, "RW", 0, "Message address, bits 31:0 (4-byte aligned).", [
+        F("ADDR", 31, 2, "RW", 0, "message address bits 31:2 (bits 1:0 are 0)"),
+    ]),
+    R("ADDR_HI", 0x4, "RW", 0, "Message address, bits 63:32.", [
+        F("ADDR", 31, 0, "RW", 0, "message address bits 63:32"),
+    ]),
+    R("DATA", 0x8, "RW", 0, "Message data: the 32-bit word the MSI writes.", [
+        F("DATA", 31, 0, "RW", 0, "message data (for an IMSIC: the interrupt identity)"),
+    ]),
+    R("CTRL", 0xC, "RW", 1, "Vector control.", [
+        F("MASK", 0, 0, "RW", 1,
+          "1 = masked: an event sets the vector's pending bit (MSI_PBA) and no message is sent; "
+          "clearing MASK with the bit pending sends the message once"),
     ]),
 ]
 

@@ -88,7 +88,7 @@ IFACE_DESC = {
     (None, "rst"): "Synchronous reset, active high.",
     (None, "irq"): "Per-channel interrupt lines irq[c], level, active high.",
     (None, "irq_global"): "Global interrupt: GCTRL.GIE & |irq, level, active high.",
-    (None, "irq_iommu"): "IOMMU interrupt (IPSR.CIP | IPSR.FIP), level, active high.",
+    (None, "irq_iommu"): "IOMMU wire interrupt (IPSR.CIP | IPSR.FIP while FCTL.WSI = 1), level, active high.",
 }
 
 COMPONENT_DESC = {
@@ -290,8 +290,12 @@ def eval_reset(expr: str, values: dict[str, int]) -> int:
     return int(eval(expr, {"__builtins__": {}, "min": min, "max": max}, dict(values)))  # noqa: S307
 
 
+# registers whose value never changes after elaboration (the hardware does not write them)
+CONST_REGS = {"ID", "VERSION", "CAP0", "CAP1", "CAPABILITIES"}
+
+
 def is_const_reg(r: dict) -> bool:
-    return r["access"] == "RO" and (isinstance(r["reset"], str) or r["reset"] != 0)
+    return r["access"] == "RO" and r["name"] in CONST_REGS
 
 
 def _rdl_reg(r: dict, width: int, params: set[str], ind: str, encodes: dict | None = None) -> list[str]:
@@ -351,7 +355,7 @@ def gen_rdl(dm, im, top_params: list[str]) -> str:
     for a, d in access_doc.items():
         out.append(f"//   {a:<5} {ACCESS_RDL[a]}  ({d})")
     out += [
-        "//   (an RO field of a constant register, ID/VERSION/CAP*/CAPABILITIES/FCTL, has hw = na)",
+        "//   (an RO field of a constant register, ID/VERSION/CAP*/CAPABILITIES, has hw = na)",
         "// Offsets not described read 0 and ignore writes on the IOMMU page; on the engine page they",
         "// answer SLVERR (docs/registers.md).",
         "",
@@ -367,7 +371,8 @@ def gen_rdl(dm, im, top_params: list[str]) -> str:
         "    desc = " + rdl_str(
             "The DMA engine's register page (regmap/dma_regmap.py, docs/registers.md): global registers "
             f"at 0x000-0x{dm.CH0_BASE - 1:03X}, channel c's block at 0x{dm.CH0_BASE:03X} + c * 0x{dm.CH_STRIDE:X} "
-            f"(c < NUM_CHANNELS, at most {dm.MAX_CHANNELS}). Unmapped offsets answer SLVERR. Build parameters: "
+            f"(c < NUM_CHANNELS, at most {dm.MAX_CHANNELS}), MSI vector v's at 0x{dm.VEC0_BASE:03X} + v * 0x{dm.VEC_STRIDE:X} "
+            "(v <= NUM_CHANNELS). Unmapped offsets answer SLVERR. Build parameters: "
             + "; ".join(f"{n} = {pdef[n]} ({pdesc[n]})" for n in eparams) + ".") + ";",
         f"    default regwidth = {dm.REG_WIDTH};",
         f"    default accesswidth = {dm.REG_WIDTH};",
@@ -396,6 +401,16 @@ def gen_rdl(dm, im, top_params: list[str]) -> str:
     out += [
         "    };",
         f"    dma_channel_regs CH[NUM_CHANNELS] @ 0x{dm.CH0_BASE:03X} += 0x{dm.CH_STRIDE:X};",
+        "",
+        "    regfile dma_vector_regs {",
+        "        desc = " + rdl_str(f"One MSI vector's registers ({dm.VEC_STRIDE:#x} bytes): vector c is channel "
+                                 "c's, vector NUM_CHANNELS the error vector.") + ";",
+    ]
+    for r in dm.VECTOR_REGS:
+        out += _rdl_reg(r, dm.REG_WIDTH, set(eparams), "        ", enc)
+    out += [
+        "    };",
+        f"    dma_vector_regs VEC[NUM_CHANNELS+1] @ 0x{dm.VEC0_BASE:03X} += 0x{dm.VEC_STRIDE:X};",
         "};",
         "",
         f"addrmap {IOMMU_DEF} {_rdl_params(iparams, pdef)} {{" if iparams else f"addrmap {IOMMU_DEF} {{",
@@ -500,6 +515,9 @@ def _fields_by_path(dm, im, component: str) -> dict[str, dict]:
             for r in dm.CHANNEL_REGS:
                 for f in r["fields"]:
                     out[f"{block}.CH.{r['name']}.{f['name']}"] = f
+            for r in dm.VECTOR_REGS:
+                for f in r["fields"]:
+                    out[f"{block}.VEC.{r['name']}.{f['name']}"] = f
         else:
             for r in im.REGS:
                 for f in r["fields"]:

@@ -34,6 +34,8 @@ def _mask(f):
 
 
 def validate(m):
+    assert 1 <= m.MSI_VECTORS <= 16 and m.MSI_VECTORS & (m.MSI_VECTORS - 1) == 0, "MSI_VECTORS: 1, 2, 4, 8 or 16"
+    assert m.MSI_CFG_STRIDE == 16 and m.MSI_CFG_TBL % 256 == 0
     seen = {}
     for r in m.REGS:
         assert r["width"] in (32, 64), r["name"]
@@ -58,6 +60,9 @@ def constants(m):
         (f"{P}_DMA_TOP_BASE", m.DMA_TOP_BASE, "int", "offset of the page on dma_top's AXI4-Lite port"),
         (f"{P}_VERSION", m.VERSION, "w8", "capabilities.version"),
         (f"{P}_PAS_MAX", m.PAS_MAX, "int", "capabilities.PAS is min(ADDR_WIDTH, this)"),
+        (f"{P}_MSI_VECTORS", m.MSI_VECTORS, "int", "msi_cfg_tbl entries built (icvec vectors 0 .. this - 1)"),
+        (f"{P}_MSI_CFG_TBL", m.MSI_CFG_TBL, "off", "msi_cfg_tbl: entry v at this + v * MSI_CFG_STRIDE"),
+        (f"{P}_MSI_CFG_STRIDE", m.MSI_CFG_STRIDE, "int", "bytes of an msi_cfg_tbl entry"),
     ])]
     offs = []
     for r in m.REGS:

@@ -51,7 +51,8 @@ def mask_of(f):
 
 def validate(m):
     P = m.PREFIX
-    for regs, limit in ((m.GLOBAL_REGS, m.CH0_BASE), (m.CHANNEL_REGS, m.CH_STRIDE)):
+    for regs, limit in ((m.GLOBAL_REGS, m.CH0_BASE), (m.CHANNEL_REGS, m.CH_STRIDE),
+                        (m.VECTOR_REGS, m.VEC_STRIDE)):
         seen = set()
         for r in regs:
             assert r["offset"] % 4 == 0 and 0 <= r["offset"] < limit, r["name"]
@@ -66,6 +67,9 @@ def validate(m):
                 assert f["access"] in dict(m.ACCESS_TYPES), (r["name"], f["name"])
     assert m.CH0_BASE + m.MAX_CHANNELS * m.CH_STRIDE <= m.PAGE_SIZE
     assert m.CH_STRIDE & (m.CH_STRIDE - 1) == 0
+    assert m.VEC_STRIDE & (m.VEC_STRIDE - 1) == 0
+    assert m.CH0_BASE + m.MAX_CHANNELS * m.CH_STRIDE <= m.VEC0_BASE
+    assert m.VEC0_BASE + m.MAX_VECTORS * m.VEC_STRIDE <= m.PAGE_SIZE
     del P
 
 
@@ -79,6 +83,9 @@ def constants(m):
         Const(f"{P}_MAX_CHANNELS", m.MAX_CHANNELS, "int", "NUM_CHANNELS is 1..this"),
         Const(f"{P}_CH0_BASE", m.CH0_BASE, "off", "channel c's registers start at CH0_BASE + c * CH_STRIDE"),
         Const(f"{P}_CH_STRIDE", m.CH_STRIDE, "off", "bytes between channels"),
+        Const(f"{P}_MAX_VECTORS", m.MAX_VECTORS, "int", "NUM_CHANNELS + 1 MSI vectors, at most this"),
+        Const(f"{P}_VEC0_BASE", m.VEC0_BASE, "off", "MSI vector v's registers start at VEC0_BASE + v * VEC_STRIDE"),
+        Const(f"{P}_VEC_STRIDE", m.VEC_STRIDE, "off", "bytes between MSI vectors"),
         Const(f"{P}_ID_VALUE", m.ID_VALUE, "w32", 'ID register value, "DMA1"'),
         Const(f"{P}_VERSION_VALUE", m.VERSION_VALUE, "w32", "VERSION register value"),
         Const(f"{P}_VERSION_MAJOR", m.VERSION_MAJOR, "w16", ""),
@@ -91,7 +98,10 @@ def constants(m):
     g = [Const(f"{P}_CH_{r['name']}", r["offset"], "off", f"{r['access']}: {r['desc'].split('.')[0]}")
          for r in m.CHANNEL_REGS]
     groups.append(("per-channel register offsets (add to the channel base)", g))
-    for regs, pre in ((m.GLOBAL_REGS, f"{P}_"), (m.CHANNEL_REGS, f"{P}_CH_")):
+    g = [Const(f"{P}_VEC_{r['name']}", r["offset"], "off", f"{r['access']}: {r['desc'].split('.')[0]}")
+         for r in m.VECTOR_REGS]
+    groups.append(("per-vector MSI register offsets (add to the vector base)", g))
+    for regs, pre in ((m.GLOBAL_REGS, f"{P}_"), (m.CHANNEL_REGS, f"{P}_CH_"), (m.VECTOR_REGS, f"{P}_VEC_")):
         for r in regs:
             g = []
             for f in r["fields"]:
@@ -102,6 +112,7 @@ def constants(m):
             groups.append((f"{pre}{r['name']} fields", g))
     g = [Const(f"{P}_REG_{r['name']}_RESET_VALUE", r["reset"], "w32") for r in m.GLOBAL_REGS if isinstance(r["reset"], int)]
     g += [Const(f"{P}_CH_{r['name']}_RESET_VALUE", r["reset"], "w32") for r in m.CHANNEL_REGS if isinstance(r["reset"], int)]
+    g += [Const(f"{P}_VEC_{r['name']}_RESET_VALUE", r["reset"], "w32") for r in m.VECTOR_REGS if isinstance(r["reset"], int)]
     groups.append(("reset values (registers whose reset does not depend on parameters)", g))
     g = [Const(f"{P}_STATE_WIDTH", m.STATE_WIDTH, "int")]
     g += [Const(f"{P}_STATE_{n}", v, "state", d) for v, n, d in m.STATE_CODES]
@@ -153,7 +164,8 @@ def gen_vh(m):
     P = m.PREFIX
     for fn, regs, pre, what in (
             ("dma_glob_reg_hit", m.GLOBAL_REGS, f"{P}_REG_", "a global register at this page offset"),
-            ("dma_ch_reg_hit", m.CHANNEL_REGS, f"{P}_CH_", "a channel register at this offset within a channel block")):
+            ("dma_ch_reg_hit", m.CHANNEL_REGS, f"{P}_CH_", "a channel register at this offset within a channel block"),
+            ("dma_vec_reg_hit", m.VECTOR_REGS, f"{P}_VEC_", "a vector register at this offset within a vector block")):
         terms = [f"(off == {pre}{r['name']})" for r in regs]
         out.append("")
         out.append(f"// 1 when `off` names {what}")
@@ -206,6 +218,8 @@ def gen_h(m):
         "/* helpers */",
         f"#define {P}_CH_BASE(c)        ({P}_CH0_BASE + (unsigned)(c) * {P}_CH_STRIDE)",
         f"#define {P}_CH_REG(c, off)    ({P}_CH_BASE(c) + (off))",
+        f"#define {P}_VEC_BASE(v)       ({P}_VEC0_BASE + (unsigned)(v) * {P}_VEC_STRIDE)",
+        f"#define {P}_VEC_REG(v, off)   ({P}_VEC_BASE(v) + (off))",
         f"/* {P}_FIELD_GET({P}_CH_STATUS_STATE, v): the field's value; {P}_FIELD_PREP(F, x): x placed in F */",
         f"#define {P}_FIELD_GET(f, v)   (((v) & f##_MASK) >> f##_SHIFT)",
         f"#define {P}_FIELD_PREP(f, x)  (((unsigned)(x) << f##_SHIFT) & f##_MASK)",
@@ -259,6 +273,10 @@ def gen_py(m):
     for r in m.CHANNEL_REGS:
         out.append(f"    {r['name']!r}: (0x{r['offset']:02X}, {r['access']!r}),")
     out.append("}")
+    out.append("VECTOR_REGS = {")
+    for r in m.VECTOR_REGS:
+        out.append(f"    {r['name']!r}: (0x{r['offset']:02X}, {r['access']!r}),")
+    out.append("}")
     out += [
         "",
         "",
@@ -274,6 +292,20 @@ def gen_py(m):
         f"    if not 0 <= offset < {P}_CH_STRIDE:",
         '        raise ValueError(f"channel register offset {offset:#x} out of range")',
         "    return ch_base(channel) + offset",
+        "",
+        "",
+        "def vec_base(vector: int) -> int:",
+        '    """Byte offset of MSI `vector`\'s registers (vector NUM_CHANNELS is the error vector)."""',
+        f"    if not 0 <= vector < {P}_MAX_VECTORS:",
+        f'        raise ValueError(f"vector {{vector}} out of range 0..{{{P}_MAX_VECTORS - 1}}")',
+        f"    return {P}_VEC0_BASE + vector * {P}_VEC_STRIDE",
+        "",
+        "",
+        "def vec_reg(vector: int, offset: int) -> int:",
+        f'    """Byte offset of a vector register, e.g. vec_reg(0, {P}_VEC_DATA)."""',
+        f"    if not 0 <= offset < {P}_VEC_STRIDE:",
+        '        raise ValueError(f"vector register offset {offset:#x} out of range")',
+        "    return vec_base(vector) + offset",
         "",
         "",
         "def field_get(value: int, shift: int, width: int) -> int:",
@@ -342,7 +374,8 @@ def gen_md(m):
     out += [
         "",
         "**Unmapped addresses** (gaps between registers, channels at or above NUM_CHANNELS,",
-        "and everything from 0x1000 up) answer **SLVERR** on read and on write; such a write has",
+        "MSI vectors above NUM_CHANNELS, and everything from 0x1000 up) answer **SLVERR** on",
+        "read and on write; such a write has",
         "no effect. Writes to RO registers are *not* errors: they are ignored and answer OKAY.",
         "Reads of WO registers return 0.",
         "",
@@ -352,6 +385,9 @@ def gen_md(m):
         f"has its registers at **0x{m.CH0_BASE:03X} + c * 0x{m.CH_STRIDE:02X}** (`{P}_CH_BASE(c)` in C,",
         "`ch_base(c)` / `ch_reg(c, offset)` in Python); the offsets in the per-channel table are",
         "relative to that base.",
+        f"MSI vector v (0 to NUM_CHANNELS, at most {m.MAX_VECTORS}: one per channel, then the error vector)",
+        f"has its registers at **0x{m.VEC0_BASE:03X} + v * 0x{m.VEC_STRIDE:02X}** (`{P}_VEC_BASE(v)` in C,",
+        "`vec_base(v)` / `vec_reg(v, offset)` in Python).",
         "",
         "| offset | name | access | reset |",
         "|---|---|---|---|",
@@ -360,6 +396,8 @@ def gen_md(m):
         out.append(f"| 0x{r['offset']:03X} | {r['name']} | {r['access']} | {_reset(r['reset'])} |")
     for r in m.CHANNEL_REGS:
         out.append(f"| base + 0x{r['offset']:02X} | CH_{r['name']} | {r['access']} | {_reset(r['reset'])} |")
+    for r in m.VECTOR_REGS:
+        out.append(f"| vector + 0x{r['offset']:X} | VEC_{r['name']} | {r['access']} | {_reset(r['reset'])} |")
     out += [
         "",
         "## Build parameters",
@@ -377,6 +415,12 @@ def gen_md(m):
     out += ["## Per-channel registers", ""]
     for r in m.CHANNEL_REGS:
         _md_reg(out, r, f"base + 0x{r['offset']:02X}", f"{P}_CH_{r['name']}")
+    out += ["## MSI vector table", "",
+            f"Vector v's four registers are at 0x{m.VEC0_BASE:03X} + v * 0x{m.VEC_STRIDE:02X}. "
+            "Vector c (c < NUM_CHANNELS) carries channel c's interrupts when its CTRL.MSI is 1; "
+            "vector NUM_CHANNELS is the error vector (MSI_ERR).", ""]
+    for r in m.VECTOR_REGS:
+        _md_reg(out, r, f"vector + 0x{r['offset']:X}", f"{P}_VEC_{r['name']}")
     out += [
         "## Channel state codes (CH_STATUS.STATE)",
         "",
@@ -402,8 +446,33 @@ def gen_md(m):
         "",
         "Channel c's interrupt line `irq[c]` is high while `CH_IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}`",
         "is non-zero (registered: it follows IRQ_STATUS and the enables one cycle later).",
-        "`irq_global` is `GCTRL.GIE & |irq`. GSTATUS.IRQ shows the per-channel line levels.",
+        "`irq_global` is `GCTRL.GIE & (|irq | |MSI_ERR)`. GSTATUS.IRQ shows the per-channel line levels.",
         "Writing CTRL with RESET = 1 also clears the channel's IRQ_STATUS.",
+        "",
+        "### Message-signalled interrupts (MSI)",
+        "",
+        "A channel with CTRL.MSI = 1 signals by message instead of by wire (its `irq[c]` stays 0;",
+        "IRQ_STATUS works as in wire mode and the handler clears it the same way):",
+        "",
+        "- **Event.** Each cycle in which the channel sets an IRQ_STATUS bit whose enable is 1",
+        "  (DONE after coalescing, ERR, IDLE) is an event of vector c: it sets the vector's",
+        "  pending bit (MSI_PBA). Enabling a cause whose status bit is already 1 is not an event.",
+        "- **Message.** A pending, unmasked vector is sent while GCTRL.BME is 1: one AXI4 write on",
+        "  `m_axi_sg` of VEC_DATA (32 bits, AWSIZE 2, AWLEN 0, the strobes of its 4 bytes) to",
+        "  {VEC_ADDR_HI, VEC_ADDR_LO}, with AWUSER = the channel number (its IOMMU device ID; the",
+        "  error vector uses 0). The pending bit clears when the message is taken for sending;",
+        "  events until then merge into it, later ones make a new message. Vectors are served",
+        "  round robin.",
+        "- **Ordering.** A channel sets DONE, ERR or IDLE only after the B responses of the",
+        "  write-backs they report are in, and the message is issued after that, so when an MSI",
+        "  arrives the STATUS words it reports are in memory.",
+        "- **Masking.** While VEC_CTRL.MASK is 1 (its reset value) events only set the pending bit;",
+        "  clearing MASK then sends one message.",
+        "- **Errors.** A message answered SLVERR or DECERR is dropped (not retried); MSI_ERR bit v",
+        "  is set, the error vector (NUM_CHANNELS) gets an event unless it was the one that",
+        "  failed, and `irq_global` is high while MSI_ERR is non-zero and GCTRL.GIE is 1.",
+        "- **BME.** While GCTRL.BME is 0 no message is sent; events stay pending. A message",
+        "  already taken for sending still goes out, and GSTATUS.QUIESCENT waits for its response.",
     ]
     return "\n".join(out) + "\n"
 

@@ -40,6 +40,7 @@ IPS = [
         "rtl/engine/dma_sg_channel.v",
         "rtl/engine/dma_frontend.v",
         "rtl/engine/dma_regs.v",
+        "rtl/engine/dma_msi.v",
         "rtl/engine/dma_engine.v",
     ]),
     ("iommu", [
@@ -51,6 +52,7 @@ IPS = [
         "rtl/iommu/dma_iommu_xlate.v",
         "rtl/iommu/dma_iommu_cq.v",
         "rtl/iommu/dma_iommu_fq.v",
+        "rtl/iommu/dma_iommu_msi.v",
         "rtl/iommu/dma_iommu_mem.v",
         "rtl/iommu/dma_iommu.v",
     ]),

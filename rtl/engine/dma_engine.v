@@ -171,6 +171,17 @@ module dma_engine #(
     wire [N-1:0]    ch_irq_done_set, ch_irq_err_set, ch_irq_idle_set;
     wire            bus_enable;     // GCTRL.BME
     wire            fe_busy;
+    // MSI: vector table and events (dma_regs) <-> dma_msi <-> the front end's write port
+    localparam NV    = N + 1;
+    localparam VEC_W = $clog2(N + 1);
+    wire [NV*64-1:0]      vec_addr;
+    wire [NV*32-1:0]      vec_data;
+    wire [NV-1:0]         vec_mask, msi_event, msi_pending, msi_err_set;
+    wire                  msi_busy, msi_valid, msi_take, msi_b_valid, msi_b_err;
+    wire [ADDR_WIDTH-1:0] msi_addr;
+    wire [31:0]           msi_data;
+    wire [CH_W-1:0]       msi_user;
+    wire [VEC_W-1:0]      msi_vec, msi_b_vec;
     reg             quiescent_q;    // GSTATUS.QUIESCENT
 
     dma_regs #(
@@ -190,6 +201,8 @@ module dma_engine #(
         .ch_cur_desc_wr(ch_cur_desc_wr), .ch_cur_desc_wdata(ch_cur_desc_wdata),
         .ch_coal_count(ch_coal_count), .ch_coal_timeout(ch_coal_timeout),
         .bus_enable(bus_enable), .quiescent(quiescent_q),
+        .vec_addr(vec_addr), .vec_data(vec_data), .vec_mask(vec_mask), .msi_event(msi_event),
+        .msi_pending(msi_pending), .msi_err_set(msi_err_set),
         .ch_state(ch_state), .ch_waiting(ch_waiting), .ch_err_code(ch_err_code),
         .ch_err_desc(ch_err_desc), .ch_cur_desc(ch_cur_desc), .ch_completed(ch_completed),
         .ch_irq_done_set(ch_irq_done_set), .ch_irq_err_set(ch_irq_err_set),
@@ -223,6 +236,9 @@ module dma_engine #(
         .dp_cmd_tag(dp_cmd_tag),
         .dp_sts_valid(dp_sts_valid), .dp_sts_ready(dp_sts_ready), .dp_sts_tag(dp_sts_tag),
         .dp_sts_bytes(dp_sts_bytes), .dp_sts_error(dp_sts_error), .dp_sts_eop(dp_sts_eop),
+        .msi_valid(msi_valid), .msi_addr(msi_addr), .msi_data(msi_data), .msi_user(msi_user),
+        .msi_vec(msi_vec), .msi_take(msi_take), .msi_b_valid(msi_b_valid), .msi_b_vec(msi_b_vec),
+        .msi_b_err(msi_b_err),
         .m_axi_sg_awid(m_axi_sg_awid),
         .m_axi_sg_awaddr(m_axi_sg_awaddr),
         .m_axi_sg_awlen(m_axi_sg_awlen),
@@ -258,6 +274,15 @@ module dma_engine #(
         .m_axi_sg_rlast(m_axi_sg_rlast),
         .m_axi_sg_rvalid(m_axi_sg_rvalid),
         .m_axi_sg_rready(m_axi_sg_rready)
+    );
+
+    dma_msi #(.NUM_VECTORS(NV), .ADDR_WIDTH(ADDR_WIDTH), .USER_WIDTH(CH_W)) msi (
+        .clk(clk), .rst(rst), .bus_enable(bus_enable),
+        .event_set(msi_event), .vec_addr(vec_addr), .vec_data(vec_data), .vec_mask(vec_mask),
+        .pending(msi_pending), .busy(msi_busy),
+        .msi_valid(msi_valid), .msi_addr(msi_addr), .msi_data(msi_data), .msi_user(msi_user),
+        .msi_vec(msi_vec), .msi_take(msi_take), .msi_b_valid(msi_b_valid), .msi_b_vec(msi_b_vec),
+        .msi_b_err(msi_b_err), .msi_err_set(msi_err_set)
     );
 
     dma_datapath #(
@@ -345,7 +370,7 @@ module dma_engine #(
             out_sg_rd <= out_sg_rd + (sg_ar_hs ? one : zero) - (sg_r_hs ? one : zero);
             out_sg_wr <= out_sg_wr + (sg_aw_hs ? one : zero) - (sg_b_hs ? one : zero);
             out_cmd   <= out_cmd   + (cmd_hs   ? one : zero) - (sts_hs  ? one : zero);
-            quiescent_q <= !bus_enable && !fe_busy && !dp_cmd_valid
+            quiescent_q <= !bus_enable && !fe_busy && !msi_busy && !dp_cmd_valid
                            && !m_axi_arvalid && !m_axi_awvalid && !m_axi_sg_arvalid && !m_axi_sg_awvalid
                            && out_rd == zero && out_wr == zero && out_sg_rd == zero
                            && out_sg_wr == zero && out_cmd == zero

@@ -8,6 +8,9 @@
 //    back into the descriptor's STATUS/BYTES words).
 // Descriptor traffic has its own port so that it never takes cycles from the
 // data bus; docs/descriptors.md gives the formats.
+// MSI messages (from dma_msi) share the write-back path: one 4-byte write each,
+// taken into the AW stage ahead of queued write-backs, its B response (in order,
+// AWID 0 like every write here) reported back on msi_b_*.
 `default_nettype none
 module dma_frontend #(
     parameter NUM_CHANNELS   = 4,
@@ -61,6 +64,17 @@ module dma_frontend #(
     input  wire [3:0]                   dp_sts_error,
     input  wire                         dp_sts_eop,
 
+    // MSI messages (dma_msi): taken when msi_take is 1; the B response comes back on msi_b_*
+    input  wire                         msi_valid,
+    input  wire [ADDR_WIDTH-1:0]        msi_addr,
+    input  wire [31:0]                  msi_data,
+    input  wire [$clog2(NUM_CHANNELS > 1 ? NUM_CHANNELS : 2)-1:0]              msi_user,
+    input  wire [$clog2(NUM_CHANNELS + 1)-1:0]                                  msi_vec,
+    output wire                         msi_take,
+    output reg                          msi_b_valid,
+    output reg  [$clog2(NUM_CHANNELS + 1)-1:0]                                  msi_b_vec,
+    output reg                          msi_b_err,
+
     // descriptor port (AXI4 master)
     output wire [SG_ID_WIDTH-1:0]       m_axi_sg_awid,
     output reg  [ADDR_WIDTH-1:0]        m_axi_sg_awaddr,
@@ -110,6 +124,9 @@ module dma_frontend #(
     localparam WB_BEATS    = (DATA_WIDTH == 32) ? 2 : 1;
     localparam WB_LANE     = (NB == 64) ? 32 : 0;
     localparam [ADDR_WIDTH-1:0] BEAT_MASK = {{(ADDR_WIDTH-OFF_W){1'b0}}, {OFF_W{1'b1}}};
+    localparam VEC_W  = $clog2(NUM_CHANNELS + 1);
+    // an MSI's 32-bit lane within a beat
+    localparam LANE_W = (OFF_W > 2) ? OFF_W - 2 : 1;
 
     assign m_axi_sg_arlen   = FETCH_BEATS[7:0] - 8'd1;
     assign m_axi_sg_arsize  = OFF_W[2:0];
@@ -118,8 +135,9 @@ module dma_frontend #(
     assign m_axi_sg_arcache = 4'b0011;
     assign m_axi_sg_arprot  = 3'b000;
     assign m_axi_sg_awid    = {SG_ID_WIDTH{1'b0}};
-    assign m_axi_sg_awlen   = WB_BEATS[7:0] - 8'd1;
-    assign m_axi_sg_awsize  = OFF_W[2:0];
+    reg    aw_msi_q;        // the AW register holds an MSI (one 4-byte beat)
+    assign m_axi_sg_awlen   = aw_msi_q ? 8'd0 : WB_BEATS[7:0] - 8'd1;
+    assign m_axi_sg_awsize  = aw_msi_q ? 3'd2 : OFF_W[2:0];
     assign m_axi_sg_awburst = 2'b01;
     assign m_axi_sg_awlock  = 1'b0;
     assign m_axi_sg_awcache = 4'b0011;
@@ -315,7 +333,10 @@ module dma_frontend #(
     reg             c_out_valid;
     reg  [N-1:0]    c_sel;
     wire [N-1:0]    c_sel_req = c_sel & cmd_req;
-    wire            c_issue   = !c_out_valid && (|c_sel_req) && bus_enable;
+    // wb_credit: the write-back queue has room for the status of one more command
+    // counting every command issued whose status has not left the queue yet (below)
+    reg             wb_credit;
+    wire            c_issue   = !c_out_valid && (|c_sel_req) && bus_enable && wb_credit;
     wire [N-1:0]    c_grant;
     wire [CH_W-1:0] c_idx;
     wire            c_any;
@@ -436,17 +457,38 @@ module dma_frontend #(
     wire aw_slot = !m_axi_sg_awvalid;
     wire ws_full, ws_empty, bs_full, bs_empty;
     wire unused_wbq = wbq_full;
-    wire aw_load = !wbq_empty && aw_slot && !ws_full && !bs_full;
+    wire aw_ok   = aw_slot && !ws_full && !bs_full;
+    // an MSI goes first: write-backs are bounded, a message could otherwise wait long
+    assign msi_take = msi_valid && aw_ok;
+    wire aw_load = !wbq_empty && aw_ok && !msi_valid;     // a write-back leaves the queue
+    wire aw_any  = aw_load || msi_take;
     wire [CMD_DEPTH_LOG2:0] wbq_count_n = wbq_count + {{CMD_DEPTH_LOG2{1'b0}}, sts_fire}
                                                     - {{CMD_DEPTH_LOG2{1'b0}}, aw_load};
     wire [CMD_DEPTH_LOG2+1:0] wbq_held_n = {1'b0, wbq_count_n} + {{(CMD_DEPTH_LOG2+1){1'b0}}, sts_take};
+    // Status credit. Behind dma_top's port multiplexer a write-back (or MSI) whose AW
+    // was granted after a data burst's AW can only send its W beat after that burst's
+    // data, which the datapath produces only while it can hand over the statuses of
+    // earlier commands. So the datapath's statuses must never wait for the write-back
+    // port: a command is issued only while the write-back queue has room for its status
+    // counting every command issued and not yet written back (cmd_out: issued, status
+    // not taken; plus the status register and the queue). dp_sts_ready then never drops
+    // (sts_room_q stays as the safety net it was).
+    reg  [CMD_DEPTH_LOG2+1:0] cmd_out;
+    wire [CMD_DEPTH_LOG2+1:0] cmd_out_n = cmd_out + {{(CMD_DEPTH_LOG2+1){1'b0}}, c_issue}
+                                                  - {{(CMD_DEPTH_LOG2+1){1'b0}}, sts_take};
+    wire [CMD_DEPTH_LOG2+2:0] wb_used_n = {1'b0, cmd_out_n} + {2'b00, wbq_count_n}
+                                        + {{(CMD_DEPTH_LOG2+2){1'b0}}, sts_take};
     always @(posedge clk) begin
         if (rst) begin
             wbq_count  <= {(CMD_DEPTH_LOG2+1){1'b0}};
             sts_room_q <= 1'b0;
+            cmd_out    <= {(CMD_DEPTH_LOG2+2){1'b0}};
+            wb_credit  <= 1'b0;
         end else begin
             wbq_count  <= wbq_count_n;
             sts_room_q <= (wbq_held_n < (1 << CMD_DEPTH_LOG2));
+            cmd_out    <= cmd_out_n;
+            wb_credit  <= (wb_used_n < (1 << CMD_DEPTH_LOG2));
         end
     end
 
@@ -468,34 +510,52 @@ module dma_frontend #(
             m_axi_sg_awvalid <= 1'b0;
             m_axi_sg_awaddr  <= {ADDR_WIDTH{1'b0}};
             m_axi_sg_awuser  <= {CH_W{1'b0}};
-        end else if (aw_load) begin
+            aw_msi_q         <= 1'b0;
+        end else if (aw_any) begin
             m_axi_sg_awvalid <= 1'b1;
-            m_axi_sg_awuser  <= wb_tail[CH_W:1];
-            m_axi_sg_awaddr  <= (wb_addr | {{(ADDR_WIDTH-6){1'b0}}, 6'h20}) & ~BEAT_MASK;
+            m_axi_sg_awuser  <= msi_take ? msi_user : wb_tail[CH_W:1];
+            m_axi_sg_awaddr  <= msi_take ? msi_addr
+                                         : (wb_addr | {{(ADDR_WIDTH-6){1'b0}}, 6'h20}) & ~BEAT_MASK;
+            aw_msi_q         <= msi_take;
         end else if (m_axi_sg_awready) begin
             m_axi_sg_awvalid <= 1'b0;
         end
     end
+    wire [LANE_W-1:0] msi_lane;
+    generate
+        if (OFF_W > 2) begin : g_lane
+            assign msi_lane = msi_addr[OFF_W-1:2];
+        end else begin : g_lane0
+            assign msi_lane = 1'b0;
+        end
+    endgenerate
 
-    // W stage: the 8 status bytes, in one beat (two at 32 bits)
-    wire [63:0] ws_value;
-    wire [CH_W:0] ws_tail;
+    // W stage: the 8 status bytes, in one beat (two at 32 bits); or an MSI's 4 bytes
+    // (the data word on every 32-bit lane, the strobes of its own)
+    wire [63:0]       ws_value;
+    wire [CH_W:0]     ws_tail;
+    wire              ws_msi;
+    wire [LANE_W-1:0] ws_lane;
     reg  ws_beat;
     wire w_fire = m_axi_sg_wvalid && m_axi_sg_wready;
-    dma_fifo #(.WIDTH(64 + CH_W + 1), .DEPTH_LOG2(1)) wb_w_q (
+    wire [63:0]   w_in_value = msi_take ? {32'd0, msi_data} : wb_value;
+    dma_fifo #(.WIDTH(1 + LANE_W + 64 + CH_W + 1), .DEPTH_LOG2(1)) wb_w_q (
         .clk(clk), .rst(rst),
-        .wr_en(aw_load), .din({wb_tail, wb_value}), .full(ws_full),
-        .rd_en(w_fire && m_axi_sg_wlast), .dout({ws_tail, ws_value}), .empty(ws_empty)
+        .wr_en(aw_any), .din({msi_take, msi_lane, wb_tail, w_in_value}), .full(ws_full),
+        .rd_en(w_fire && m_axi_sg_wlast), .dout({ws_msi, ws_lane, ws_tail, ws_value}), .empty(ws_empty)
     );
     assign m_axi_sg_wvalid = !ws_empty;
     generate
         if (DATA_WIDTH == 32) begin : g_wb32
-            assign m_axi_sg_wdata = ws_beat ? ws_value[63:32] : ws_value[31:0];
+            assign m_axi_sg_wdata = (ws_beat && !ws_msi) ? ws_value[63:32] : ws_value[31:0];
             assign m_axi_sg_wstrb = 4'hF;
-            assign m_axi_sg_wlast = ws_beat;
+            assign m_axi_sg_wlast = ws_beat || ws_msi;
+            wire unused_lane = ^ws_lane;
         end else begin : g_wb
-            assign m_axi_sg_wdata = {{(DATA_WIDTH-64){1'b0}}, ws_value} << (WB_LANE * 8);
-            assign m_axi_sg_wstrb = {{(NB-8){1'b0}}, 8'hFF} << WB_LANE;
+            assign m_axi_sg_wdata = ws_msi ? {(NB/4){ws_value[31:0]}}
+                                           : {{(DATA_WIDTH-64){1'b0}}, ws_value} << (WB_LANE * 8);
+            assign m_axi_sg_wstrb = ws_msi ? {{(NB-4){1'b0}}, 4'hF} << (ws_lane * 4)
+                                           : {{(NB-8){1'b0}}, 8'hFF} << WB_LANE;
             assign m_axi_sg_wlast = 1'b1;
         end
     endgenerate
@@ -503,33 +563,51 @@ module dma_frontend #(
         if (rst)
             ws_beat <= 1'b0;
         else if (w_fire)
-            ws_beat <= (WB_BEATS == 2) ? !ws_beat : 1'b0;
+            ws_beat <= (WB_BEATS == 2) ? (!ws_beat && !ws_msi) : 1'b0;
     end
 
-    // B stage: responses in AW order
-    wire [CH_W:0] bs_tail;
+    // B stage: responses in AW order; an entry is {MSI, channel or vector, irq}
+    wire [VEC_W-1:0] wb_ch_ext;
+    generate
+        if (VEC_W > CH_W) begin : g_ch_ext
+            assign wb_ch_ext = {{(VEC_W-CH_W){1'b0}}, wb_tail[CH_W:1]};
+        end else begin : g_ch_same
+            assign wb_ch_ext = wb_tail[CH_W:1];
+        end
+    endgenerate
+    wire [VEC_W+1:0] bs_in = msi_take ? {1'b1, msi_vec, 1'b0} : {1'b0, wb_ch_ext, wb_tail[0]};
+    wire [VEC_W+1:0] bs_head;
+    wire             bs_msi = bs_head[VEC_W+1];
+    wire [VEC_W-1:0] bs_idx = bs_head[VEC_W:1];
     wire b_fire = m_axi_sg_bvalid && m_axi_sg_bready;
     assign m_axi_sg_bready = !bs_empty;
-    dma_fifo #(.WIDTH(CH_W + 1), .DEPTH_LOG2(2)) wb_b_q (
+    dma_fifo #(.WIDTH(VEC_W + 2), .DEPTH_LOG2(2)) wb_b_q (
         .clk(clk), .rst(rst),
-        .wr_en(aw_load), .din(wb_tail), .full(bs_full),
-        .rd_en(b_fire), .dout(bs_tail), .empty(bs_empty)
+        .wr_en(aw_any), .din(bs_in), .full(bs_full),
+        .rd_en(b_fire), .dout(bs_head), .empty(bs_empty)
     );
-    // B responses are registered before they reach the channels
+    // B responses are registered before they reach the channels (or dma_msi)
     // (an empty FIFO's head may be X: never shift by it unless firing)
     reg [N-1:0] b_done_q;       // the channel of the response, decoded
     reg [1:0]   b_err_q;
     reg         b_irq_q;
     always @(posedge clk) begin
         if (rst) begin
-            b_done_q <= {N{1'b0}};
-            b_err_q  <= 2'd0;
-            b_irq_q  <= 1'b0;
+            b_done_q    <= {N{1'b0}};
+            b_err_q     <= 2'd0;
+            b_irq_q     <= 1'b0;
+            msi_b_valid <= 1'b0;
+            msi_b_vec   <= {VEC_W{1'b0}};
+            msi_b_err   <= 1'b0;
         end else begin
-            b_done_q <= b_fire ? ({{(N-1){1'b0}}, 1'b1} << bs_tail[CH_W:1]) : {N{1'b0}};
+            b_done_q    <= (b_fire && !bs_msi) ? ({{(N-1){1'b0}}, 1'b1} << bs_idx[CH_W-1:0])
+                                               : {N{1'b0}};
+            msi_b_valid <= b_fire && bs_msi;
             if (b_fire) begin
-                b_err_q <= m_axi_sg_bresp[1] ? (m_axi_sg_bresp[0] ? 2'd2 : 2'd1) : 2'd0;
-                b_irq_q <= bs_tail[0];
+                b_err_q   <= m_axi_sg_bresp[1] ? (m_axi_sg_bresp[0] ? 2'd2 : 2'd1) : 2'd0;
+                b_irq_q   <= bs_head[0];
+                msi_b_vec <= bs_idx;
+                msi_b_err <= m_axi_sg_bresp[1];
             end
         end
     end

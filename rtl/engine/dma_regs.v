@@ -15,7 +15,12 @@
 // ch_reset, ch_doorbell and ch_cur_desc_wr are one-cycle pulses; the ch_irq_*_set
 // inputs are one-cycle pulses setting IRQ_STATUS bits (a set wins over a W1C clear in
 // the same cycle, not over a channel reset).
-// irq[c] = registered |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}); irq_global = GCTRL.GIE & |irq.
+// irq[c] = registered |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE}) in wire mode (CTRL.MSI = 0),
+// 0 in message mode; irq_global = GCTRL.GIE & (|irq | |MSI_ERR).
+// MSI: the vector table (NUM_CHANNELS + 1 entries) is stored here and goes to dma_msi
+// with one event pulse per vector: channel c's in message mode when it sets an enabled
+// IRQ_STATUS bit, the error vector's from dma_msi itself. MSI_PBA is read from dma_msi;
+// MSI_ERR is a W1C register here, set by dma_msi's msi_err_set pulses.
 `default_nettype none
 module dma_regs #(
     parameter NUM_CHANNELS    = 4,    // 1..8
@@ -63,6 +68,14 @@ module dma_regs #(
     output wire                       bus_enable,
     input  wire                       quiescent,
 
+    // MSI vector table (vector v in [v*W +: W]) and per-vector events, to dma_msi
+    output wire [(NUM_CHANNELS+1)*64-1:0] vec_addr,
+    output wire [(NUM_CHANNELS+1)*32-1:0] vec_data,
+    output wire [NUM_CHANNELS:0]        vec_mask,
+    output wire [NUM_CHANNELS:0]        msi_event,      // channel events (the error vector's bit is 0)
+    input  wire [NUM_CHANNELS:0]        msi_pending,    // MSI_PBA
+    input  wire [NUM_CHANNELS:0]        msi_err_set,    // pulses setting MSI_ERR bits
+
     // from the front end
     input  wire [NUM_CHANNELS*2-1:0]  ch_state,
     input  wire [NUM_CHANNELS-1:0]    ch_waiting,
@@ -81,6 +94,8 @@ module dma_regs #(
 
 `include "dma_regs_defs.vh"
 
+    localparam NUM_VEC = NUM_CHANNELS + 1;   // MSI vectors: one per channel, then the error vector
+
     localparam [1:0] RESP_OKAY   = 2'b00;
     localparam [1:0] RESP_SLVERR = 2'b10;
 
@@ -93,7 +108,8 @@ module dma_regs #(
     localparam [31:0] P_DEPTH = CMD_DEPTH;
     localparam [31:0] P_IOMMU = IOMMU_PRESENT;
     localparam [31:0] CAP0_VALUE = {P_LW[7:0], P_AW[7:0], P_BEAT[7:0], P_NCH[7:0]};
-    localparam [31:0] CAP1_VALUE = {7'd0, P_IOMMU[0], P_DEPTH[7:0], P_MBL[15:0]};
+    localparam [31:0] P_NVEC  = NUM_VEC;
+    localparam [31:0] CAP1_VALUE = {3'd0, P_NVEC[3:0], P_IOMMU[0], P_DEPTH[7:0], P_MBL[15:0]};
 
     // AXI4-Lite protection bits are not used
     wire unused_prot = ^{s_axil_awprot, s_axil_arprot};
@@ -147,6 +163,7 @@ module dma_regs #(
 
     // global registers
     wire wr_gctrl = wr_page0 && (wr_off == DMA_REG_GCTRL);
+    wire wr_msierr = wr_page0 && (wr_off == DMA_REG_MSI_ERR);
     // which offsets name a register: generated from the map (dma_regs_defs.vh)
     wire wr_glob_hit = wr_page0 && dma_glob_reg_hit(wr_off);
     wire rd_glob_hit = rd_page0 && dma_glob_reg_hit(rd_off);
@@ -164,8 +181,17 @@ module dma_regs #(
     wire [NUM_CHANNELS-1:0]    irq_q;        // registered per-channel irq lines
     wire [NUM_CHANNELS-1:0]    busy;
 
-    wire wr_hit = wr_glob_hit || (wr_chreg_ok && |wr_ch_sel);
-    wire rd_hit = rd_glob_hit || (rd_chreg_ok && |rd_ch_sel);
+    // per-vector: the same for the MSI vector table
+    wire [11:0] wr_vecoff = {8'd0, wr_off[3:0]};
+    wire [11:0] rd_vecoff = {8'd0, rd_off[3:0]};
+    wire wr_vecreg_ok = dma_vec_reg_hit(wr_vecoff);
+    wire rd_vecreg_ok = dma_vec_reg_hit(rd_vecoff);
+    wire [NUM_VEC-1:0]    wr_vec_sel;
+    wire [NUM_VEC-1:0]    rd_vec_sel;
+    wire [NUM_VEC*32-1:0] vec_rword;          // vector v's read word (0 unless selected)
+
+    wire wr_hit = wr_glob_hit || (wr_chreg_ok && |wr_ch_sel) || (wr_vecreg_ok && |wr_vec_sel);
+    wire rd_hit = rd_glob_hit || (rd_chreg_ok && |rd_ch_sel) || (rd_vecreg_ok && |rd_vec_sel);
 
     // ------------------------------------------------------------------ global registers
     reg gie, bme;
@@ -197,6 +223,19 @@ module dma_regs #(
     endgenerate
     wire [31:0] gstatus_word = {7'd0, quiescent, gs_irq, 8'd0, gs_busy};
 
+    // MSI_ERR (W1C; a set wins over a clear in the same cycle) and MSI_PBA
+    reg  [NUM_VEC-1:0] msi_err;
+    wire [NUM_VEC-1:0] msi_err_clr = (wr_go && wr_msierr) ? (w_data[NUM_VEC-1:0] & w_bmask[NUM_VEC-1:0])
+                                                           : {NUM_VEC{1'b0}};
+    always @(posedge clk) begin
+        if (rst)
+            msi_err <= {NUM_VEC{1'b0}};
+        else
+            msi_err <= (msi_err & ~msi_err_clr) | msi_err_set;
+    end
+    wire [31:0] msi_err_word = {{(32-NUM_VEC){1'b0}}, msi_err};
+    wire [31:0] msi_pba_word = {{(32-NUM_VEC){1'b0}}, msi_pending};
+
     reg [31:0] glob_rword;
     always @(*) begin
         glob_rword = 32'd0;
@@ -208,6 +247,8 @@ module dma_regs #(
                 DMA_REG_CAP1:    glob_rword = CAP1_VALUE;
                 DMA_REG_GCTRL:   glob_rword = {30'd0, bme, gie};
                 DMA_REG_GSTATUS: glob_rword = gstatus_word;
+                DMA_REG_MSI_PBA: glob_rword = msi_pba_word;
+                DMA_REG_MSI_ERR: glob_rword = msi_err_word;
                 default:         glob_rword = 32'd0;
             endcase
         end
@@ -241,10 +282,11 @@ module dma_regs #(
             reg        db_p;
             reg        cd_wr_p;
             reg        irq_r;
+            reg        msi_ev_r;
 
             localparam [31:0] CTRL_STORED = DMA_CH_CTRL_RUN_MASK | DMA_CH_CTRL_IE_DONE_MASK |
                                             DMA_CH_CTRL_IE_ERR_MASK | DMA_CH_CTRL_IE_IDLE_MASK |
-                                            DMA_CH_CTRL_COAL_COUNT_MASK;
+                                            DMA_CH_CTRL_MSI_MASK | DMA_CH_CTRL_COAL_COUNT_MASK;
 
             wire [2:0] irq_set = {ch_irq_idle_set[c], ch_irq_err_set[c], ch_irq_done_set[c]};
             wire [2:0] irq_clr = (w_irqs && w_strb[0]) ? {w_data[DMA_CH_IRQ_STATUS_IDLE_SHIFT],
@@ -265,6 +307,7 @@ module dma_regs #(
                     db_p         <= 1'b0;
                     cd_wr_p      <= 1'b0;
                     irq_r        <= 1'b0;
+                    msi_ev_r     <= 1'b0;
                 end else begin
                     if (w_ctrl)
                         ctrl <= ((ctrl & ~w_bmask) | (w_data & w_bmask)) & CTRL_STORED;
@@ -283,7 +326,9 @@ module dma_regs #(
                     reset_p <= w_reset;
                     db_p    <= w_db;
                     cd_wr_p <= w_cdlo || w_cdhi;
-                    irq_r   <= |(irq_status & ie);
+                    // wire mode: the level; message mode: an event per enabled set
+                    irq_r    <= !ctrl[DMA_CH_CTRL_MSI_SHIFT] && |(irq_status & ie);
+                    msi_ev_r <= ctrl[DMA_CH_CTRL_MSI_SHIFT] && |(irq_set & ie) && !w_reset;
                 end
             end
 
@@ -295,6 +340,7 @@ module dma_regs #(
             assign ch_coal_count[c*8 +: 8]     = ctrl[DMA_CH_CTRL_COAL_COUNT_SHIFT +: 8];
             assign ch_coal_timeout[c*32 +: 32] = coal_timeout;
             assign irq_q[c]                    = irq_r;
+            assign msi_event[c]                = msi_ev_r;
             assign busy[c]                     = ch_state[c*2];  // RUNNING (1) or STOPPING (3)
 
             wire [31:0] status_word = {20'd0, ch_err_code[c*4 +: 4], 5'd0, ch_waiting[c],
@@ -322,8 +368,60 @@ module dma_regs #(
     endgenerate
 
 
+    assign msi_event[NUM_VEC-1] = 1'b0;    // the error vector's events come from dma_msi
+
+    // ------------------------------------------------------------------ MSI vector table
+    genvar v;
+    generate
+        for (v = 0; v < NUM_VEC; v = v + 1) begin : g_vec
+            localparam [7:0] VBLOCK = DMA_VEC0_BASE[11:4] + v;   // offset[11:4] of this vector
+
+            assign wr_vec_sel[v] = wr_page0 && (wr_off[11:4] == VBLOCK);
+            assign rd_vec_sel[v] = rd_page0 && (rd_off[11:4] == VBLOCK);
+
+            wire wr_this = wr_go && wr_vec_sel[v];
+            reg [31:0] a_lo, a_hi, d;
+            reg        mask;
+            always @(posedge clk) begin
+                if (rst) begin
+                    a_lo <= 32'd0;
+                    a_hi <= 32'd0;
+                    d    <= 32'd0;
+                    mask <= 1'b1;
+                end else if (wr_this) begin
+                    if (wr_vecoff == DMA_VEC_ADDR_LO)
+                        a_lo <= ((a_lo & ~w_bmask) | (w_data & w_bmask)) & DMA_VEC_ADDR_LO_ADDR_MASK;
+                    if (wr_vecoff == DMA_VEC_ADDR_HI)
+                        a_hi <= (a_hi & ~w_bmask) | (w_data & w_bmask);
+                    if (wr_vecoff == DMA_VEC_DATA)
+                        d <= (d & ~w_bmask) | (w_data & w_bmask);
+                    if (wr_vecoff == DMA_VEC_CTRL && w_strb[0])
+                        mask <= w_data[DMA_VEC_CTRL_MASK_SHIFT];
+                end
+            end
+            assign vec_addr[v*64 +: 64] = {a_hi, a_lo};
+            assign vec_data[v*32 +: 32] = d;
+            assign vec_mask[v]          = mask;
+
+            reg [31:0] rword;
+            always @(*) begin
+                rword = 32'd0;
+                if (rd_vec_sel[v]) begin
+                    case (rd_vecoff)
+                        DMA_VEC_ADDR_LO: rword = a_lo;
+                        DMA_VEC_ADDR_HI: rword = a_hi;
+                        DMA_VEC_DATA:    rword = d;
+                        DMA_VEC_CTRL:    rword = {31'd0, mask};
+                        default:         rword = 32'd0;
+                    endcase
+                end
+            end
+            assign vec_rword[v*32 +: 32] = rword;
+        end
+    endgenerate
+
     assign irq        = irq_q;
-    assign irq_global = gie && |irq_q;
+    assign irq_global = gie && (|irq_q || |msi_err);
 
     // ------------------------------------------------------------------ write handshakes
     always @(posedge clk) begin
@@ -363,12 +461,17 @@ module dma_regs #(
     reg                          rd2_full, rd2_hit;
     reg [31:0]                   rd2_glob;
     reg [NUM_CHANNELS*32-1:0]    rd2_ch;
+    reg [31:0]                   rd2_vec;     // the vectors' words, already ORed
     reg [31:0]                   rd2_chor;
+    reg [31:0]                   vec_or;
     integer k2;
     always @(*) begin
         rd2_chor = 32'd0;
         for (k2 = 0; k2 < NUM_CHANNELS; k2 = k2 + 1)
             rd2_chor = rd2_chor | rd2_ch[k2*32 +: 32];
+        vec_or = 32'd0;
+        for (k2 = 0; k2 < NUM_VEC; k2 = k2 + 1)
+            vec_or = vec_or | vec_rword[k2*32 +: 32];
     end
     assign s_axil_arready = !ar_full && !rd2_full && !r_valid;
     assign s_axil_rvalid  = r_valid;
@@ -383,6 +486,7 @@ module dma_regs #(
             rd2_hit  <= 1'b0;
             rd2_glob <= 32'd0;
             rd2_ch   <= {(NUM_CHANNELS*32){1'b0}};
+            rd2_vec  <= 32'd0;
             r_valid <= 1'b0;
             r_data  <= 32'd0;
             r_resp  <= RESP_OKAY;
@@ -397,11 +501,12 @@ module dma_regs #(
                 rd2_hit  <= rd_hit;
                 rd2_glob <= glob_rword;
                 rd2_ch   <= ch_rword;
+                rd2_vec  <= vec_or;
             end
             if (rd2_full) begin
                 rd2_full <= 1'b0;
                 r_valid  <= 1'b1;
-                r_data   <= rd2_hit ? (rd2_glob | rd2_chor) : 32'd0;
+                r_data   <= rd2_hit ? (rd2_glob | rd2_chor | rd2_vec) : 32'd0;
                 r_resp   <= rd2_hit ? RESP_OKAY : RESP_SLVERR;
             end else if (r_valid && s_axil_rready) begin
                 r_valid <= 1'b0;

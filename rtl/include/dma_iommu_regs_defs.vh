@@ -6,15 +6,18 @@
 /* verilator lint_off UNUSEDPARAM */
 
 // layout and identification
-localparam integer  IOMMU_PAGE_SIZE    = 4096;  // bytes of the register page
-localparam integer  IOMMU_DMA_TOP_BASE = 4096;  // offset of the page on dma_top's AXI4-Lite port
-localparam [7:0]    IOMMU_VERSION      = 8'h10;  // capabilities.version
-localparam integer  IOMMU_PAS_MAX      = 56;  // capabilities.PAS is min(ADDR_WIDTH, this)
+localparam integer  IOMMU_PAGE_SIZE      = 4096;  // bytes of the register page
+localparam integer  IOMMU_DMA_TOP_BASE   = 4096;  // offset of the page on dma_top's AXI4-Lite port
+localparam [7:0]    IOMMU_VERSION        = 8'h10;  // capabilities.version
+localparam integer  IOMMU_PAS_MAX        = 56;  // capabilities.PAS is min(ADDR_WIDTH, this)
+localparam integer  IOMMU_MSI_VECTORS    = 4;  // msi_cfg_tbl entries built (icvec vectors 0 .. this - 1)
+localparam [11:0]   IOMMU_MSI_CFG_TBL    = 12'h300;  // msi_cfg_tbl: entry v at this + v * MSI_CFG_STRIDE
+localparam integer  IOMMU_MSI_CFG_STRIDE = 16;  // bytes of an msi_cfg_tbl entry
 
 // register offsets (an 8-byte register is two 32-bit halves: low, then high)
-localparam [11:0]   IOMMU_REG_CAPABILITIES     = 12'h000;  // RO, 64-bit: What this IOMMU implements; everything not listed reads 0 (no Sv32/48/57, no second stage, no ATS, no MSI, no HPM, no debug interface, no A/D updates, no process directories)
+localparam [11:0]   IOMMU_REG_CAPABILITIES     = 12'h000;  // RO, 64-bit: What this IOMMU implements; everything not listed reads 0 (no Sv32/48/57, no second stage, no ATS, no MSI translation, no HPM, no debug interface, no A/D updates, no process directories)
 localparam [11:0]   IOMMU_REG_CAPABILITIES_HI  = 12'h004;  // its high half
-localparam [11:0]   IOMMU_REG_FCTL             = 12'h008;  // RO, 32-bit: Features control
+localparam [11:0]   IOMMU_REG_FCTL             = 12'h008;  // RW, 32-bit: Features control
 localparam [11:0]   IOMMU_REG_DDTP             = 12'h010;  // RW, 64-bit: Device-directory table pointer
 localparam [11:0]   IOMMU_REG_DDTP_HI          = 12'h014;  // its high half
 localparam [11:0]   IOMMU_REG_CQB              = 12'h018;  // RW, 64-bit: Command-queue base
@@ -27,7 +30,7 @@ localparam [11:0]   IOMMU_REG_FQH              = 12'h030;  // RW, 32-bit: Fault-
 localparam [11:0]   IOMMU_REG_FQT              = 12'h034;  // RO, 32-bit: Fault-queue tail (the next record the IOMMU writes)
 localparam [11:0]   IOMMU_REG_CQCSR            = 12'h048;  // RW, 32-bit: Command-queue control and status
 localparam [11:0]   IOMMU_REG_FQCSR            = 12'h04C;  // RW, 32-bit: Fault-queue control and status
-localparam [11:0]   IOMMU_REG_IPSR             = 12'h054;  // RW1C, 32-bit: Interrupt pending status; the wire irq_iommu is high while CIP or FIP is set
+localparam [11:0]   IOMMU_REG_IPSR             = 12'h054;  // RW1C, 32-bit: Interrupt pending status
 localparam [11:0]   IOMMU_REG_CNT_TRANSLATE    = 12'h2B0;  // RO, 64-bit: Custom event counter
 localparam [11:0]   IOMMU_REG_CNT_TRANSLATE_HI = 12'h2B4;  // its high half
 localparam [11:0]   IOMMU_REG_CNT_HIT          = 12'h2B8;  // RO, 64-bit: Custom event counter
@@ -37,6 +40,22 @@ localparam [11:0]   IOMMU_REG_CNT_MISS_HI      = 12'h2C4;  // its high half
 localparam [11:0]   IOMMU_REG_CNT_WALK         = 12'h2C8;  // RO, 64-bit: Custom event counter
 localparam [11:0]   IOMMU_REG_CNT_WALK_HI      = 12'h2CC;  // its high half
 localparam [11:0]   IOMMU_REG_ICVEC            = 12'h2F8;  // RW, 32-bit: Interrupt cause to vector
+localparam [11:0]   IOMMU_REG_MSI_ADDR_0       = 12'h300;  // RW, 64-bit: Message address of msi_cfg_tbl entry 0
+localparam [11:0]   IOMMU_REG_MSI_ADDR_0_HI    = 12'h304;  // its high half
+localparam [11:0]   IOMMU_REG_MSI_DATA_0       = 12'h308;  // RW, 32-bit: Message data of msi_cfg_tbl entry 0 (sent as one 4-byte write)
+localparam [11:0]   IOMMU_REG_MSI_VEC_CTL_0    = 12'h30C;  // RW, 32-bit: Vector control of msi_cfg_tbl entry 0
+localparam [11:0]   IOMMU_REG_MSI_ADDR_1       = 12'h310;  // RW, 64-bit: Message address of msi_cfg_tbl entry 1
+localparam [11:0]   IOMMU_REG_MSI_ADDR_1_HI    = 12'h314;  // its high half
+localparam [11:0]   IOMMU_REG_MSI_DATA_1       = 12'h318;  // RW, 32-bit: Message data of msi_cfg_tbl entry 1 (sent as one 4-byte write)
+localparam [11:0]   IOMMU_REG_MSI_VEC_CTL_1    = 12'h31C;  // RW, 32-bit: Vector control of msi_cfg_tbl entry 1
+localparam [11:0]   IOMMU_REG_MSI_ADDR_2       = 12'h320;  // RW, 64-bit: Message address of msi_cfg_tbl entry 2
+localparam [11:0]   IOMMU_REG_MSI_ADDR_2_HI    = 12'h324;  // its high half
+localparam [11:0]   IOMMU_REG_MSI_DATA_2       = 12'h328;  // RW, 32-bit: Message data of msi_cfg_tbl entry 2 (sent as one 4-byte write)
+localparam [11:0]   IOMMU_REG_MSI_VEC_CTL_2    = 12'h32C;  // RW, 32-bit: Vector control of msi_cfg_tbl entry 2
+localparam [11:0]   IOMMU_REG_MSI_ADDR_3       = 12'h330;  // RW, 64-bit: Message address of msi_cfg_tbl entry 3
+localparam [11:0]   IOMMU_REG_MSI_ADDR_3_HI    = 12'h334;  // its high half
+localparam [11:0]   IOMMU_REG_MSI_DATA_3       = 12'h338;  // RW, 32-bit: Message data of msi_cfg_tbl entry 3 (sent as one 4-byte write)
+localparam [11:0]   IOMMU_REG_MSI_VEC_CTL_3    = 12'h33C;  // RW, 32-bit: Vector control of msi_cfg_tbl entry 3
 
 // IOMMU_CAPABILITIES fields
 localparam integer  IOMMU_CAPABILITIES_VERSION_SHIFT = 0;
@@ -53,6 +72,9 @@ localparam integer  IOMMU_CAPABILITIES_PAS_WIDTH     = 6;
 localparam [63:0]   IOMMU_CAPABILITIES_PAS_MASK      = 64'h0000003F00000000;
 
 // IOMMU_FCTL fields
+localparam integer  IOMMU_FCTL_BE_SHIFT  = 0;
+localparam integer  IOMMU_FCTL_BE_WIDTH  = 1;
+localparam [31:0]   IOMMU_FCTL_BE_MASK   = 32'h00000001;
 localparam integer  IOMMU_FCTL_WSI_SHIFT = 1;
 localparam integer  IOMMU_FCTL_WSI_WIDTH = 1;
 localparam [31:0]   IOMMU_FCTL_WSI_MASK  = 32'h00000002;
@@ -185,5 +207,65 @@ localparam [31:0]   IOMMU_ICVEC_PMIV_MASK  = 32'h00000F00;
 localparam integer  IOMMU_ICVEC_PIV_SHIFT  = 12;
 localparam integer  IOMMU_ICVEC_PIV_WIDTH  = 4;
 localparam [31:0]   IOMMU_ICVEC_PIV_MASK   = 32'h0000F000;
+
+// IOMMU_MSI_ADDR_0 fields
+localparam integer  IOMMU_MSI_ADDR_0_ADDR_SHIFT = 2;
+localparam integer  IOMMU_MSI_ADDR_0_ADDR_WIDTH = 54;
+localparam [63:0]   IOMMU_MSI_ADDR_0_ADDR_MASK  = 64'h00FFFFFFFFFFFFFC;
+
+// IOMMU_MSI_DATA_0 fields
+localparam integer  IOMMU_MSI_DATA_0_DATA_SHIFT = 0;
+localparam integer  IOMMU_MSI_DATA_0_DATA_WIDTH = 32;
+localparam [31:0]   IOMMU_MSI_DATA_0_DATA_MASK  = 32'hFFFFFFFF;
+
+// IOMMU_MSI_VEC_CTL_0 fields
+localparam integer  IOMMU_MSI_VEC_CTL_0_M_SHIFT = 0;
+localparam integer  IOMMU_MSI_VEC_CTL_0_M_WIDTH = 1;
+localparam [31:0]   IOMMU_MSI_VEC_CTL_0_M_MASK  = 32'h00000001;
+
+// IOMMU_MSI_ADDR_1 fields
+localparam integer  IOMMU_MSI_ADDR_1_ADDR_SHIFT = 2;
+localparam integer  IOMMU_MSI_ADDR_1_ADDR_WIDTH = 54;
+localparam [63:0]   IOMMU_MSI_ADDR_1_ADDR_MASK  = 64'h00FFFFFFFFFFFFFC;
+
+// IOMMU_MSI_DATA_1 fields
+localparam integer  IOMMU_MSI_DATA_1_DATA_SHIFT = 0;
+localparam integer  IOMMU_MSI_DATA_1_DATA_WIDTH = 32;
+localparam [31:0]   IOMMU_MSI_DATA_1_DATA_MASK  = 32'hFFFFFFFF;
+
+// IOMMU_MSI_VEC_CTL_1 fields
+localparam integer  IOMMU_MSI_VEC_CTL_1_M_SHIFT = 0;
+localparam integer  IOMMU_MSI_VEC_CTL_1_M_WIDTH = 1;
+localparam [31:0]   IOMMU_MSI_VEC_CTL_1_M_MASK  = 32'h00000001;
+
+// IOMMU_MSI_ADDR_2 fields
+localparam integer  IOMMU_MSI_ADDR_2_ADDR_SHIFT = 2;
+localparam integer  IOMMU_MSI_ADDR_2_ADDR_WIDTH = 54;
+localparam [63:0]   IOMMU_MSI_ADDR_2_ADDR_MASK  = 64'h00FFFFFFFFFFFFFC;
+
+// IOMMU_MSI_DATA_2 fields
+localparam integer  IOMMU_MSI_DATA_2_DATA_SHIFT = 0;
+localparam integer  IOMMU_MSI_DATA_2_DATA_WIDTH = 32;
+localparam [31:0]   IOMMU_MSI_DATA_2_DATA_MASK  = 32'hFFFFFFFF;
+
+// IOMMU_MSI_VEC_CTL_2 fields
+localparam integer  IOMMU_MSI_VEC_CTL_2_M_SHIFT = 0;
+localparam integer  IOMMU_MSI_VEC_CTL_2_M_WIDTH = 1;
+localparam [31:0]   IOMMU_MSI_VEC_CTL_2_M_MASK  = 32'h00000001;
+
+// IOMMU_MSI_ADDR_3 fields
+localparam integer  IOMMU_MSI_ADDR_3_ADDR_SHIFT = 2;
+localparam integer  IOMMU_MSI_ADDR_3_ADDR_WIDTH = 54;
+localparam [63:0]   IOMMU_MSI_ADDR_3_ADDR_MASK  = 64'h00FFFFFFFFFFFFFC;
+
+// IOMMU_MSI_DATA_3 fields
+localparam integer  IOMMU_MSI_DATA_3_DATA_SHIFT = 0;
+localparam integer  IOMMU_MSI_DATA_3_DATA_WIDTH = 32;
+localparam [31:0]   IOMMU_MSI_DATA_3_DATA_MASK  = 32'hFFFFFFFF;
+
+// IOMMU_MSI_VEC_CTL_3 fields
+localparam integer  IOMMU_MSI_VEC_CTL_3_M_SHIFT = 0;
+localparam integer  IOMMU_MSI_VEC_CTL_3_M_WIDTH = 1;
+localparam [31:0]   IOMMU_MSI_VEC_CTL_3_M_MASK  = 32'h00000001;
 
 /* verilator lint_on UNUSEDPARAM */

@@ -14,6 +14,9 @@ localparam integer  DMA_IOMMU_PAGE    = 4096;  // offset of the (future) IOMMU r
 localparam integer  DMA_MAX_CHANNELS  = 8;  // NUM_CHANNELS is 1..this
 localparam [11:0]   DMA_CH0_BASE      = 12'h100;  // channel c's registers start at CH0_BASE + c * CH_STRIDE
 localparam [11:0]   DMA_CH_STRIDE     = 12'h040;  // bytes between channels
+localparam integer  DMA_MAX_VECTORS   = 9;  // NUM_CHANNELS + 1 MSI vectors, at most this
+localparam [11:0]   DMA_VEC0_BASE     = 12'h800;  // MSI vector v's registers start at VEC0_BASE + v * VEC_STRIDE
+localparam [11:0]   DMA_VEC_STRIDE    = 12'h010;  // bytes between MSI vectors
 localparam [31:0]   DMA_ID_VALUE      = 32'h444D4131;  // ID register value, "DMA1"
 localparam [31:0]   DMA_VERSION_VALUE = 32'h00010000;  // VERSION register value
 localparam [15:0]   DMA_VERSION_MAJOR = 16'h0001;
@@ -26,6 +29,8 @@ localparam [11:0]   DMA_REG_CAP0    = 12'h008;  // RO: Capabilities: sizes of th
 localparam [11:0]   DMA_REG_CAP1    = 12'h00C;  // RO: Capabilities: bursts, queueing, IOMMU
 localparam [11:0]   DMA_REG_GCTRL   = 12'h010;  // RW: Global control
 localparam [11:0]   DMA_REG_GSTATUS = 12'h014;  // RO: Global status (one bit per channel; bits of absent channels read 0)
+localparam [11:0]   DMA_REG_MSI_PBA = 12'h018;  // RO: MSI pending bits: one per vector (bits of absent vectors read 0)
+localparam [11:0]   DMA_REG_MSI_ERR = 12'h01C;  // W1C: MSI write errors: one per vector (bits of absent vectors read 0)
 
 // per-channel register offsets (add to the channel base)
 localparam [11:0]   DMA_CH_CTRL         = 12'h000;  // RW: Channel control
@@ -38,6 +43,12 @@ localparam [11:0]   DMA_CH_ERR_DESC_HI  = 12'h01C;  // RO: Address of the descri
 localparam [11:0]   DMA_CH_DOORBELL     = 12'h020;  // WO: Doorbell: any write (whatever the data and strobes) rings it (a one-cycle pulse to the front end); reads return 0
 localparam [11:0]   DMA_CH_COMPLETED    = 12'h024;  // RO: Descriptors completed since the last channel reset: those whose STATUS/BYTES write-back was acknowledged OKAY, with or without a data error
 localparam [11:0]   DMA_CH_IRQ_STATUS   = 12'h028;  // W1C: Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE})
+
+// per-vector MSI register offsets (add to the vector base)
+localparam [11:0]   DMA_VEC_ADDR_LO = 12'h000;  // RW: Message address, bits 31:0 (4-byte aligned)
+localparam [11:0]   DMA_VEC_ADDR_HI = 12'h004;  // RW: Message address, bits 63:32
+localparam [11:0]   DMA_VEC_DATA    = 12'h008;  // RW: Message data: the 32-bit word the MSI writes
+localparam [11:0]   DMA_VEC_CTRL    = 12'h00C;  // RW: Vector control
 
 // DMA_ID fields
 localparam integer  DMA_ID_ID_SHIFT = 0;
@@ -76,6 +87,9 @@ localparam [31:0]   DMA_CAP1_CMD_DEPTH_MASK      = 32'h00FF0000;
 localparam integer  DMA_CAP1_IOMMU_SHIFT         = 24;
 localparam integer  DMA_CAP1_IOMMU_WIDTH         = 1;
 localparam [31:0]   DMA_CAP1_IOMMU_MASK          = 32'h01000000;
+localparam integer  DMA_CAP1_MSI_VECTORS_SHIFT   = 25;
+localparam integer  DMA_CAP1_MSI_VECTORS_WIDTH   = 4;
+localparam [31:0]   DMA_CAP1_MSI_VECTORS_MASK    = 32'h1E000000;
 
 // DMA_GCTRL fields
 localparam integer  DMA_GCTRL_GIE_SHIFT = 0;
@@ -96,6 +110,16 @@ localparam integer  DMA_GSTATUS_QUIESCENT_SHIFT = 24;
 localparam integer  DMA_GSTATUS_QUIESCENT_WIDTH = 1;
 localparam [31:0]   DMA_GSTATUS_QUIESCENT_MASK  = 32'h01000000;
 
+// DMA_MSI_PBA fields
+localparam integer  DMA_MSI_PBA_PENDING_SHIFT = 0;
+localparam integer  DMA_MSI_PBA_PENDING_WIDTH = 9;
+localparam [31:0]   DMA_MSI_PBA_PENDING_MASK  = 32'h000001FF;
+
+// DMA_MSI_ERR fields
+localparam integer  DMA_MSI_ERR_ERR_SHIFT = 0;
+localparam integer  DMA_MSI_ERR_ERR_WIDTH = 9;
+localparam [31:0]   DMA_MSI_ERR_ERR_MASK  = 32'h000001FF;
+
 // DMA_CH_CTRL fields
 localparam integer  DMA_CH_CTRL_RUN_SHIFT        = 0;
 localparam integer  DMA_CH_CTRL_RUN_WIDTH        = 1;
@@ -112,6 +136,9 @@ localparam [31:0]   DMA_CH_CTRL_IE_ERR_MASK      = 32'h00000020;
 localparam integer  DMA_CH_CTRL_IE_IDLE_SHIFT    = 6;
 localparam integer  DMA_CH_CTRL_IE_IDLE_WIDTH    = 1;
 localparam [31:0]   DMA_CH_CTRL_IE_IDLE_MASK     = 32'h00000040;
+localparam integer  DMA_CH_CTRL_MSI_SHIFT        = 7;
+localparam integer  DMA_CH_CTRL_MSI_WIDTH        = 1;
+localparam [31:0]   DMA_CH_CTRL_MSI_MASK         = 32'h00000080;
 localparam integer  DMA_CH_CTRL_COAL_COUNT_SHIFT = 16;
 localparam integer  DMA_CH_CTRL_COAL_COUNT_WIDTH = 8;
 localparam [31:0]   DMA_CH_CTRL_COAL_COUNT_MASK  = 32'h00FF0000;
@@ -173,11 +200,33 @@ localparam integer  DMA_CH_IRQ_STATUS_IDLE_SHIFT = 2;
 localparam integer  DMA_CH_IRQ_STATUS_IDLE_WIDTH = 1;
 localparam [31:0]   DMA_CH_IRQ_STATUS_IDLE_MASK  = 32'h00000004;
 
+// DMA_VEC_ADDR_LO fields
+localparam integer  DMA_VEC_ADDR_LO_ADDR_SHIFT = 2;
+localparam integer  DMA_VEC_ADDR_LO_ADDR_WIDTH = 30;
+localparam [31:0]   DMA_VEC_ADDR_LO_ADDR_MASK  = 32'hFFFFFFFC;
+
+// DMA_VEC_ADDR_HI fields
+localparam integer  DMA_VEC_ADDR_HI_ADDR_SHIFT = 0;
+localparam integer  DMA_VEC_ADDR_HI_ADDR_WIDTH = 32;
+localparam [31:0]   DMA_VEC_ADDR_HI_ADDR_MASK  = 32'hFFFFFFFF;
+
+// DMA_VEC_DATA fields
+localparam integer  DMA_VEC_DATA_DATA_SHIFT = 0;
+localparam integer  DMA_VEC_DATA_DATA_WIDTH = 32;
+localparam [31:0]   DMA_VEC_DATA_DATA_MASK  = 32'hFFFFFFFF;
+
+// DMA_VEC_CTRL fields
+localparam integer  DMA_VEC_CTRL_MASK_SHIFT = 0;
+localparam integer  DMA_VEC_CTRL_MASK_WIDTH = 1;
+localparam [31:0]   DMA_VEC_CTRL_MASK_MASK  = 32'h00000001;
+
 // reset values (registers whose reset does not depend on parameters)
 localparam [31:0]   DMA_REG_ID_RESET_VALUE          = 32'h444D4131;
 localparam [31:0]   DMA_REG_VERSION_RESET_VALUE     = 32'h00010000;
 localparam [31:0]   DMA_REG_GCTRL_RESET_VALUE       = 32'h00000000;
 localparam [31:0]   DMA_REG_GSTATUS_RESET_VALUE     = 32'h01000000;
+localparam [31:0]   DMA_REG_MSI_PBA_RESET_VALUE     = 32'h00000000;
+localparam [31:0]   DMA_REG_MSI_ERR_RESET_VALUE     = 32'h00000000;
 localparam [31:0]   DMA_CH_CTRL_RESET_VALUE         = 32'h00000000;
 localparam [31:0]   DMA_CH_COAL_TIMEOUT_RESET_VALUE = 32'h00000000;
 localparam [31:0]   DMA_CH_STATUS_RESET_VALUE       = 32'h00000000;
@@ -188,6 +237,10 @@ localparam [31:0]   DMA_CH_ERR_DESC_HI_RESET_VALUE  = 32'h00000000;
 localparam [31:0]   DMA_CH_DOORBELL_RESET_VALUE     = 32'h00000000;
 localparam [31:0]   DMA_CH_COMPLETED_RESET_VALUE    = 32'h00000000;
 localparam [31:0]   DMA_CH_IRQ_STATUS_RESET_VALUE   = 32'h00000000;
+localparam [31:0]   DMA_VEC_ADDR_LO_RESET_VALUE     = 32'h00000000;
+localparam [31:0]   DMA_VEC_ADDR_HI_RESET_VALUE     = 32'h00000000;
+localparam [31:0]   DMA_VEC_DATA_RESET_VALUE        = 32'h00000000;
+localparam [31:0]   DMA_VEC_CTRL_RESET_VALUE        = 32'h00000001;
 
 // channel state codes (CH_STATUS.STATE)
 localparam integer  DMA_STATE_WIDTH    = 2;
@@ -218,7 +271,8 @@ function dma_glob_reg_hit;
     input [11:0] off;
     dma_glob_reg_hit = (off == DMA_REG_ID) || (off == DMA_REG_VERSION) ||
                        (off == DMA_REG_CAP0) || (off == DMA_REG_CAP1) ||
-                       (off == DMA_REG_GCTRL) || (off == DMA_REG_GSTATUS);
+                       (off == DMA_REG_GCTRL) || (off == DMA_REG_GSTATUS) ||
+                       (off == DMA_REG_MSI_PBA) || (off == DMA_REG_MSI_ERR);
 endfunction
 
 // 1 when `off` names a channel register at this offset within a channel block
@@ -229,4 +283,11 @@ function dma_ch_reg_hit;
                      (off == DMA_CH_CUR_DESC_HI) || (off == DMA_CH_ERR_DESC_LO) ||
                      (off == DMA_CH_ERR_DESC_HI) || (off == DMA_CH_DOORBELL) ||
                      (off == DMA_CH_COMPLETED) || (off == DMA_CH_IRQ_STATUS);
+endfunction
+
+// 1 when `off` names a vector register at this offset within a vector block
+function dma_vec_reg_hit;
+    input [11:0] off;
+    dma_vec_reg_hit = (off == DMA_VEC_ADDR_LO) || (off == DMA_VEC_ADDR_HI) ||
+                      (off == DMA_VEC_DATA) || (off == DMA_VEC_CTRL);
 endfunction

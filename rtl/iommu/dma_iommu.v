@@ -2,10 +2,11 @@
 // IOMMU (a subset of the RISC-V IOMMU v1.0; docs/iommu.md) between the DMA
 // engine and memory: register page (dma_iommu_regs), translation unit
 // (dma_iommu_xlate: device contexts, Sv39 walk, IOTLB, faults), command queue
-// (dma_iommu_cq), fault queue (dma_iommu_fq) and the IOMMU's own memory
-// accesses (dma_iommu_mem).
+// (dma_iommu_cq), fault queue (dma_iommu_fq), the IOMMU's own interrupts as
+// MSIs (dma_iommu_msi, when fctl.WSI = 0) and the IOMMU's own memory accesses
+// (dma_iommu_mem).
 // Translated traffic leaves on m_axi; the IOMMU's own accesses (device
-// directory, page tables, command and fault queues) on m_axi_tw. They must not
+// directory, page tables, command and fault queues, MSIs) on m_axi_tw. They must not
 // share one in-order read channel: a DMA master may hold RREADY low until its
 // writes drain, and a write waiting for its translation would then wait for a
 // table read stuck behind that read data.
@@ -108,7 +109,8 @@ module dma_iommu #(
     input  wire                          m_axi_rlast,
     input  wire                          m_axi_rvalid,
     output wire                          m_axi_rready,
-    // the IOMMU's own accesses (tables, queues): single 8-byte beats, ID 0
+    // the IOMMU's own accesses (tables, queues: single 8-byte beats; MSIs: one
+    // 4-byte write, AWSIZE 2), ID 0
     output wire [0:0]                    m_axi_tw_awid,
     output wire [ADDR_WIDTH-1:0]         m_axi_tw_awaddr,
     output wire [7:0]                    m_axi_tw_awlen,
@@ -171,8 +173,16 @@ module dma_iommu #(
     wire        cqen, fqen, cq_stalled, fq_stalled, cqon, fqon, cq_busy;
     wire        set_cmd_ill, set_cqmf, set_fence_w_ip, set_fqof, set_fqmf, set_fip;
     wire        ev_translate, ev_hit, ev_miss, ev_walk_cycle;
+    // the MSI configuration table's size comes from the register map
+    `include "dma_iommu_regs_defs.vh"
+    localparam NV = IOMMU_MSI_VECTORS;
+    wire          fctl_wsi, cip_ev, fip_ev;
+    wire [3:0]    civ, fiv;
+    wire [NV*54-1:0] msi_addr;
+    wire [NV*32-1:0] msi_data;
+    wire [NV-1:0]    msi_mask;
 
-    dma_iommu_regs #(.PAS((ADDR_WIDTH < 56) ? ADDR_WIDTH : 56)) regs (
+    dma_iommu_regs #(.PAS((ADDR_WIDTH < 56) ? ADDR_WIDTH : 56), .MSI_VECTORS(NV)) regs (
         .clk(clk), .rst(rst),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
         .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
@@ -186,7 +196,9 @@ module dma_iommu #(
         .cqh(cqh), .cqon(cqon), .cq_busy(cq_busy), .set_cmd_ill(set_cmd_ill), .set_cqmf(set_cqmf),
         .set_fence_w_ip(set_fence_w_ip), .fqt(fqt), .fqon(fqon), .set_fqof(set_fqof), .set_fqmf(set_fqmf),
         .set_fip(set_fip), .ev_translate(ev_translate), .ev_hit(ev_hit), .ev_miss(ev_miss),
-        .ev_walk_cycle(ev_walk_cycle), .irq(irq)
+        .ev_walk_cycle(ev_walk_cycle),
+        .fctl_wsi(fctl_wsi), .civ(civ), .fiv(fiv), .msi_addr(msi_addr), .msi_data(msi_data),
+        .msi_mask(msi_mask), .cip_ev(cip_ev), .fip_ev(fip_ev), .irq(irq)
     );
 
     // invalidations and table/queue memory accesses
@@ -203,9 +215,11 @@ module dma_iommu #(
     wire [63:0] flt_iova;
     wire        fq_req, cq_req, cq_we;
     wire [63:0] fq_addr, fq_wdata, cq_addr, cq_wdata, mem_rdata;
-    wire [7:0]  cq_wstrb;
-    wire [2:0]  mem_ack, mem_done;
+    wire [7:0]  cq_wstrb, msi_wstrb;
+    wire [3:0]  mem_ack, mem_done;
     wire        mem_err;
+    wire        msi_req, msi_flt_valid, msi_flt_ready;
+    wire [63:0] msi_maddr, msi_wdata, msi_flt_iova;
 
 
     dma_iommu_xlate #(
@@ -311,15 +325,25 @@ module dma_iommu #(
         .set_fip(set_fip),
         .flt_valid(flt_valid), .flt_ready(flt_ready), .flt_cause(flt_cause), .flt_ttyp(flt_ttyp),
         .flt_did(flt_did), .flt_iova(flt_iova),
+        .msi_flt_valid(msi_flt_valid), .msi_flt_ready(msi_flt_ready), .msi_flt_iova(msi_flt_iova),
         .mem_req(fq_req), .mem_addr(fq_addr), .mem_wdata(fq_wdata),
         .mem_ack(mem_ack[1]), .mem_done(mem_done[1]), .mem_err(mem_err)
     );
 
+    dma_iommu_msi #(.MSI_VECTORS(NV)) msi (
+        .clk(clk), .rst(rst), .wsi(fctl_wsi), .cip_ev(cip_ev), .fip_ev(fip_ev), .civ(civ), .fiv(fiv),
+        .msi_addr(msi_addr), .msi_data(msi_data), .msi_mask(msi_mask),
+        .mem_req(msi_req), .mem_addr(msi_maddr), .mem_wdata(msi_wdata), .mem_wstrb(msi_wstrb),
+        .mem_ack(mem_ack[3]), .mem_done(mem_done[3]), .mem_err(mem_err),
+        .flt_valid(msi_flt_valid), .flt_iova(msi_flt_iova), .flt_ready(msi_flt_ready)
+    );
+
     dma_iommu_mem #(.DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(1)) mem (
         .clk(clk), .rst(rst),
-        .req({cq_req, fq_req, walk_req}), .req_we({cq_we, 1'b1, 1'b0}),
-        .req_addr({cq_addr, fq_addr, walk_addr}), .req_wdata({cq_wdata, fq_wdata, 64'd0}),
-        .req_wstrb({cq_wstrb, 8'hFF, 8'h00}),
+        .req({msi_req, cq_req, fq_req, walk_req}), .req_we({1'b1, cq_we, 1'b1, 1'b0}),
+        .req_w32(4'b1000),
+        .req_addr({msi_maddr, cq_addr, fq_addr, walk_addr}), .req_wdata({msi_wdata, cq_wdata, fq_wdata, 64'd0}),
+        .req_wstrb({msi_wstrb, cq_wstrb, 8'hFF, 8'h00}),
         .ack(mem_ack), .done(mem_done), .rdata(mem_rdata), .err(mem_err),
         .m_axi_awid(m_axi_tw_awid),
         .m_axi_awaddr(m_axi_tw_awaddr),

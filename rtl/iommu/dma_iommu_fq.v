@@ -2,7 +2,9 @@
 // IOMMU fault queue: writes 32-byte fault records at fqb + fqt*32 and
 // advances fqt. A full queue (fqt + 1 == fqh) drops the record and sets fqof;
 // a memory fault sets fqmf; records are dropped while the queue is off or an
-// error is pending.
+// error is pending. Records come from the translation unit and, with lower
+// priority, from the MSI sender (an MSI write that failed: cause 273, TTYP 0,
+// DID 0, iotval the MSI's address, as the specification asks).
 //   dword0: CAUSE[11:0] PID[31:12]=0 PV[32]=0 PRIV[33]=0 TTYP[39:34] DID[63:40]
 //   dword1: 0   dword2: iotval (the IOVA)   dword3: iotval2 = 0
 `default_nettype none
@@ -26,6 +28,10 @@ module dma_iommu_fq (
     input  wire [5:0]  flt_ttyp,
     input  wire [23:0] flt_did,
     input  wire [63:0] flt_iova,
+    // "IOMMU MSI write access fault" records from the MSI sender
+    input  wire        msi_flt_valid,
+    output wire        msi_flt_ready,
+    input  wire [63:0] msi_flt_iova,
     // memory accesses
     output reg         mem_req,
     output reg  [63:0] mem_addr,
@@ -48,7 +54,16 @@ module dma_iommu_fq (
     wire        t_update = writing && mem_done && !mem_err && (word == 2'd3);
     wire        on_update = fqen ? (!fqon && !writing) : fqon;
 
-    assign flt_ready = !writing && !settle && !settle2;
+    localparam [11:0] CAUSE_MSI_WRITE_FAULT = 12'd273;
+    wire   can_take = !writing && !settle && !settle2;
+    assign flt_ready     = can_take;
+    assign msi_flt_ready = can_take && !flt_valid;     // the translation unit's records first
+    wire   take_x = flt_valid && can_take;
+    wire   take   = take_x || (msi_flt_valid && msi_flt_ready);
+    wire [11:0] r_cause = take_x ? flt_cause : CAUSE_MSI_WRITE_FAULT;
+    wire [5:0]  r_ttyp  = take_x ? flt_ttyp : 6'd0;
+    wire [23:0] r_did   = take_x ? flt_did : 24'd0;
+    wire [63:0] r_iova  = take_x ? flt_iova : msi_flt_iova;
 
     always @(posedge clk) begin
         size_mask <= (32'd2 << fqb_log2sz) - 32'd1;
@@ -75,17 +90,17 @@ module dma_iommu_fq (
                 fqon <= 1'b1;           // fqen 0 -> 1: the queue starts at index 0
                 fqt  <= 32'd0;
             end
-            if (flt_valid && flt_ready) begin
+            if (take) begin
                 if (fqon && fqen && !stalled) begin
                     if (full) begin
                         set_fqof <= 1'b1;
                     end else begin
                         writing   <= 1'b1;
                         word      <= 2'd0;
-                        rec2      <= flt_iova;
+                        rec2      <= r_iova;
                         mem_req   <= 1'b1;
                         mem_addr  <= slot;
-                        mem_wdata <= {flt_did, flt_ttyp, 2'b00, 20'd0, flt_cause};
+                        mem_wdata <= {r_did, r_ttyp, 2'b00, 20'd0, r_cause};
                     end
                 end
             end

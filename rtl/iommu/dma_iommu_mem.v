@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The IOMMU's own memory accesses: one 8-byte read or (partial) write at a
-// time for the table walker, the fault-queue writer and the command queue,
-// served in that priority order on an AXI4 master port (single-beat, 8-byte
-// narrow transfers; DATA_WIDTH >= 64).
+// time for the table walker, the fault-queue writer, the command queue and the
+// MSI sender, served in that priority order on an AXI4 master port
+// (single-beat narrow transfers; DATA_WIDTH >= 64). A write of a requester
+// flagged in req_w32 is a 4-byte one (AWSIZE 2 at its 4-byte address, the
+// strobes it gives: an MSI); every other access is 8 bytes (AWSIZE/ARSIZE 3).
 // Reads are on the walk's critical path: ARVALID comes straight from the
 // (registered, held) request and the read data goes straight back, so a walk
 // level costs the memory latency plus one cycle.
@@ -14,21 +16,22 @@ module dma_iommu_mem #(
 ) (
     input  wire                    clk,
     input  wire                    rst,
-    // requesters: 0 walker, 1 fault queue, 2 command queue
-    input  wire [2:0]              req,
-    input  wire [2:0]              req_we,
-    input  wire [3*64-1:0]         req_addr,
-    input  wire [3*64-1:0]         req_wdata,
-    input  wire [3*8-1:0]          req_wstrb,
-    output wire [2:0]              ack,          // request taken
-    output wire [2:0]              done,         // response (pulse)
+    // requesters: 0 walker, 1 fault queue, 2 command queue, 3 MSIs
+    input  wire [3:0]              req,
+    input  wire [3:0]              req_we,
+    input  wire [3:0]              req_w32,      // its writes are 4-byte ones
+    input  wire [4*64-1:0]         req_addr,
+    input  wire [4*64-1:0]         req_wdata,
+    input  wire [4*8-1:0]          req_wstrb,
+    output wire [3:0]              ack,          // request taken
+    output wire [3:0]              done,         // response (pulse)
     output wire [63:0]             rdata,
     output wire                    err,
     // AXI4 master
     output wire [ID_WIDTH-1:0]     m_axi_awid,
     output reg  [ADDR_WIDTH-1:0]   m_axi_awaddr,
     output wire [7:0]              m_axi_awlen,
-    output wire [2:0]              m_axi_awsize,
+    output reg  [2:0]              m_axi_awsize,
     output wire [1:0]              m_axi_awburst,
     output wire                    m_axi_awlock,
     output wire [3:0]              m_axi_awcache,
@@ -68,7 +71,6 @@ module dma_iommu_mem #(
     assign m_axi_arid = {ID_WIDTH{1'b0}};
     assign m_axi_awlen = 8'd0;
     assign m_axi_arlen = 8'd0;
-    assign m_axi_awsize = 3'd3;
     assign m_axi_arsize = 3'd3;
     assign m_axi_awburst = 2'b01;
     assign m_axi_arburst = 2'b01;
@@ -81,58 +83,71 @@ module dma_iommu_mem #(
     assign m_axi_wlast = 1'b1;
 
     reg        busy;                      // waiting for a response
-    reg  [2:0] who;                       // one-hot requester being served
+    reg  [3:0] who;                       // one-hot requester being served
     reg  [OFF_W-1:0] lane;                // byte offset of the 8 bytes in the beat
     reg        held;                      // an AR is presented and not yet taken
     reg  [2:0] held_who;
-    wire [2:0] pick = req[0] ? 3'b001 : req[1] ? 3'b010 : req[2] ? 3'b100 : 3'b000;
+
+    // reads (walker, command queue): ARVALID and ARADDR straight from the request;
     // an AR on the bus keeps its requester (and payload) until the handshake
-    wire [2:0] cur = held ? held_who : pick;
+    wire [2:0] r_pick = req[0] ? 3'b001 : req[1] ? 3'b010 : req[2] ? 3'b100 : 3'b000;
+    wire [2:0] cur = held ? held_who : r_pick;
     wire [1:0] cur_i = cur[0] ? 2'd0 : cur[1] ? 2'd1 : 2'd2;
     wire       cur_we = req_we[cur_i];
-
-    wire [63:0] c_addr  = req_addr[cur_i*64 +: 64];
-    wire [63:0] c_wdata = req_wdata[cur_i*64 +: 64];
-    wire [7:0]  c_wstrb = req_wstrb[cur_i*8 +: 8];
+    wire [63:0] c_addr = req_addr[cur_i*64 +: 64];
     wire [OFF_W-1:0] c_lane = c_addr[OFF_W-1:0] & ~{{(OFF_W-3){1'b0}}, 3'b111};
 
     assign m_axi_arvalid = !busy && (|cur) && !cur_we;
     assign m_axi_araddr  = {c_addr[ADDR_WIDTH-1:3], 3'b000};
     wire   ar_fire = m_axi_arvalid && m_axi_arready;
-    wire   w_start = !busy && (|cur) && cur_we && !held;
-    assign ack = ar_fire ? cur : (w_start ? cur : 3'b000);
+
+    // writes: the first requester, when it writes; the payload registers load
+    // while the port is idle (AWVALID and WVALID are low then), so that only the
+    // valid flags depend on the arbitration
+    wire [3:0] w_pick = req[0] ? 4'b0001 : req[1] ? 4'b0010 : req[2] ? 4'b0100 : req[3] ? 4'b1000 : 4'b0000;
+    wire [1:0] w_i = req[0] ? 2'd0 : req[1] ? 2'd1 : req[2] ? 2'd2 : 2'd3;
+    wire       w_start = !busy && !held && (|(w_pick & req_we));
+    wire [63:0] p_addr  = req_addr[w_i*64 +: 64];
+    wire [63:0] p_wdata = req_wdata[w_i*64 +: 64];
+    wire [7:0]  p_wstrb = req_wstrb[w_i*8 +: 8];
+    wire        p_w32   = req_w32[w_i];
+    wire [OFF_W-1:0] p_lane = p_addr[OFF_W-1:0] & ~{{(OFF_W-3){1'b0}}, 3'b111};
+    assign ack = ar_fire ? {1'b0, cur} : (w_start ? w_pick : 4'b0000);
 
     assign m_axi_rready = busy;
     assign m_axi_bready = busy;
     wire [DATA_WIDTH-1:0] r_shift = m_axi_rdata >> ({3'd0, lane} * 8);
     wire r_done = busy && m_axi_rvalid;
     wire b_done = busy && m_axi_bvalid;
-    assign done  = (r_done || b_done) ? who : 3'b000;
+    assign done  = (r_done || b_done) ? who : 4'b0000;
     assign rdata = r_shift[63:0];
     assign err   = r_done ? m_axi_rresp[1] : m_axi_bresp[1];
 
     always @(posedge clk) begin
         if (rst) begin
-            busy <= 1'b0; who <= 3'd0; lane <= {OFF_W{1'b0}}; held <= 1'b0; held_who <= 3'd0;
-            m_axi_awvalid <= 1'b0; m_axi_awaddr <= {ADDR_WIDTH{1'b0}};
+            busy <= 1'b0; who <= 4'd0; lane <= {OFF_W{1'b0}}; held <= 1'b0; held_who <= 3'd0;
+            m_axi_awvalid <= 1'b0; m_axi_awaddr <= {ADDR_WIDTH{1'b0}}; m_axi_awsize <= 3'd3;
             m_axi_wvalid <= 1'b0; m_axi_wdata <= {DATA_WIDTH{1'b0}}; m_axi_wstrb <= {NB{1'b0}};
         end else begin
             held     <= m_axi_arvalid && !m_axi_arready;
             held_who <= cur;
             if (ar_fire) begin
                 busy <= 1'b1;
-                who  <= cur;
+                who  <= {1'b0, cur};
                 lane <= c_lane;
+            end
+            if (!busy) begin
+                m_axi_awaddr  <= {p_addr[ADDR_WIDTH-1:3], p_w32 && p_addr[2], 2'b00};
+                m_axi_awsize  <= p_w32 ? 3'd2 : 3'd3;
+                m_axi_wdata   <= {{(DATA_WIDTH-64){1'b0}}, p_wdata} << ({3'd0, p_lane} * 8);
+                m_axi_wstrb   <= {{(NB-8){1'b0}}, p_wstrb} << p_lane;
             end
             if (w_start) begin
                 busy <= 1'b1;
-                who  <= cur;
-                lane <= c_lane;
+                who  <= w_pick;
+                lane <= p_lane;
                 m_axi_awvalid <= 1'b1;
-                m_axi_awaddr  <= {c_addr[ADDR_WIDTH-1:3], 3'b000};
                 m_axi_wvalid  <= 1'b1;
-                m_axi_wdata   <= {{(DATA_WIDTH-64){1'b0}}, c_wdata} << ({3'd0, c_lane} * 8);
-                m_axi_wstrb   <= {{(NB-8){1'b0}}, c_wstrb} << c_lane;
             end
             if (m_axi_awvalid && m_axi_awready) m_axi_awvalid <= 1'b0;
             if (m_axi_wvalid && m_axi_wready)   m_axi_wvalid  <= 1'b0;
@@ -144,7 +159,7 @@ module dma_iommu_mem #(
     wire unused_m = ^{m_axi_bid, m_axi_rid, m_axi_rlast, r_shift, m_axi_bresp[0], m_axi_rresp[0]};
     generate
         if (ADDR_WIDTH < 64) begin : g_addr_hi      // table addresses above the bus: not reachable
-            wire unused_addr_hi = ^c_addr[63:ADDR_WIDTH];
+            wire unused_addr_hi = ^{c_addr[63:ADDR_WIDTH], p_addr[63:ADDR_WIDTH]};
         end
     endgenerate
 endmodule

@@ -5,7 +5,8 @@ bus_space(9) in ``busdma.bus_space``, over the same core).
 
 The machine-independent layer (``busdma.core``) sits over machine-dependent
 platforms: ``BouncePlatform`` (``busdma.bounce``) and ``IommuPlatform``
-(``busdma.iommu``), both over host memory from ``busdma.memory``.
+(``busdma.iommu``), both over host memory from ``busdma.memory``; peer devices'
+memory windows (``busdma.peer``) can be registered for peer-to-peer DMA.
 """
 
 from .bounce import BouncePlatform, BounceStats, BounceZone
@@ -34,6 +35,7 @@ from .template import (
 )
 from .iommu import BusSpaceIommuHw, IommuHw, IommuPlatform, IommuStats
 from .memory import KvaBuffer, OutOfMemory, PageAllocator, PhysicalMemory, PhysRange
+from .peer import PeerRange, PeerWindow
 from .riscv_iommu import IommuFault, RiscvIommuModel
 
 # bus_space_{read,write,read_multi,write_multi,read_region,write_region,

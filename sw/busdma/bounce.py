@@ -14,6 +14,7 @@ from .constants import (
 )
 from .core import BusDmaError, DmaMap, DmaTag, Platform, SegmentBuilder, _SegmentOverflow, plan_chunks
 from .memory import KvaBuffer, OutOfMemory, PhysicalMemory, PhysRange
+from .peer import PeerRange
 
 # Tag flag (one of the bus-specific BUS_DMA_BUS1..4): bounce every buffer that
 # the device cannot reach as a whole into physically contiguous slots of the
@@ -268,6 +269,20 @@ class BouncePlatform(Platform):
         if tag.md.zone is not None:
             tag.md.zone.map_count -= 1
 
+    def md_check_peer_load(self, tag: DmaTag, sources: list) -> None:
+        """A peer window is never bounced: EINVAL if any chunk of one would be.
+
+        The chunks are those the load would build (whole load, or each source
+        on its own for swiotlb tags), so the answer is exactly "would bounce"."""
+        if tag.flags & BUS_DMA_SWIOTLB:
+            plans = [plan_chunks(tag, [s]) for s in sources if isinstance(s, PeerRange)]
+        else:
+            plans = [plan_chunks(tag, sources)]
+        for plan in plans:
+            for chunk in plan:
+                if chunk.needs_bounce and isinstance(chunk.source, PeerRange):
+                    raise BusDmaError(errno.EINVAL, _unreachable_peer(tag, chunk))
+
     def md_reserve(self, tag: DmaTag, dmamap: DmaMap, sources: list, wait: bool) -> bool:
         state: _MapState = dmamap.md
         if not tag.md.could_bounce:
@@ -442,6 +457,26 @@ class BouncePlatform(Platform):
 
     def md_dmamem_free(self, tag: DmaTag, buf: KvaBuffer) -> None:
         self.memory.allocator.free(buf.pages)
+
+
+def _unreachable_peer(tag: DmaTag, chunk) -> str:
+    """Why a chunk of a peer window would need a bounce page, for the EINVAL message."""
+    window = chunk.source.window
+    where = (f"bus address {chunk.addr:#x} of peer window {window.owner!r} "
+             f"({window.base:#x}-{window.end:#x})")
+    reason = None
+    owner = tag
+    while owner is not None and reason is None:
+        if owner.lowaddr < chunk.addr <= owner.highaddr and (
+                owner.filter is None or owner.filter(owner.filterarg, chunk.addr) != 0):
+            reason = (f"lies in the tag's exclusion window ({owner.lowaddr:#x}, "
+                      f"{owner.highaddr:#x}]" + (" and its filter rejects it"
+                                                 if owner.filter is not None else ""))
+        owner = owner.filter_parent
+    if reason is None:
+        reason = f"would start a segment misaligned for the tag's alignment {tag.alignment:#x}"
+    return (f"{where} {reason}: the device cannot reach it, and device memory is never "
+            f"bounced")
 
 
 def loads_without_bouncing(tag: DmaTag, buf: KvaBuffer) -> bool:

@@ -28,6 +28,7 @@ from .constants import (
     powerof2, trunc_page,
 )
 from .memory import KvaBuffer, PhysicalMemory, PhysRange
+from .peer import PeerRange, PeerWindow
 
 FilterFunc = Callable[[Any, int], int]
 LockFunc = Callable[[Any, int], None]
@@ -395,6 +396,7 @@ class DmaMap:
         self._mapsize = 0
         self._deferred: _Request | None = None
         self._wait_channel: Any = None
+        self._peer_windows: list[PeerWindow] = []   # windows the current load maps
         self.md: Any = None  # machine-dependent state, owned by the platform
 
     @property
@@ -430,7 +432,7 @@ class DmaMap:
 @dataclass
 class _Request:
     """A load in progress: what to map and whom to tell."""
-    sources: list[KvaBuffer | PhysRange]
+    sources: list[KvaBuffer | PhysRange | PeerRange]
     flags: int
     callback: Callback
     callback_arg: Any
@@ -530,6 +532,61 @@ class Platform:
         self._woken: dict[Any, None] = {}
         self._running_deferred = False
         self._root_tags: dict[int, DmaTag] = {}
+        self._peer_windows: list[PeerWindow] = []
+
+    # Peer-to-peer: other devices' memory windows.
+    def register_peer_window(self, base: int, size: int, owner: str, *,
+                             mem: Any = None) -> PeerWindow:
+        """Make ``size`` bytes of a peer device's memory at bus address ``base``
+        (e.g. a BAR) loadable for DMA; ``owner`` names the device.  The window
+        must be page-aligned and overlap neither host memory nor another window."""
+        if not isinstance(base, int) or not isinstance(size, int) or size <= 0:
+            raise _einval("a peer window is an int base and a positive int size")
+        if base & PAGE_MASK or size & PAGE_MASK:
+            raise _einval(f"peer window {base:#x}+{size:#x} is not made of whole pages")
+        if base < self.memory.size or base + size - 1 > BUS_SPACE_MAXADDR:
+            raise _einval(f"peer window {base:#x}+{size:#x} overlaps host memory "
+                          f"[0, {self.memory.size:#x}) or leaves the bus")
+        for other in self._peer_windows:
+            if base <= other.end and other.base <= base + size - 1:
+                raise _einval(f"peer window {base:#x}+{size:#x} overlaps {other!r}")
+        if mem is not None and len(mem) < size:
+            raise _einval(f"the window's memory holds {len(mem):#x} bytes, not {size:#x}")
+        window = PeerWindow(self, base, size, str(owner), mem)
+        self._peer_windows.append(window)
+        return window
+
+    def unregister_peer_window(self, window: PeerWindow) -> None:
+        """Withdraw a window (the peer went away); EBUSY while maps hold it."""
+        if not isinstance(window, PeerWindow) or window not in self._peer_windows:
+            raise _einval("not a peer window registered with this platform")
+        if window.map_count:
+            raise BusDmaError(errno.EBUSY, f"{window.map_count} map(s) still hold {window!r}")
+        self._peer_windows.remove(window)
+        window.registered = False
+
+    @property
+    def peer_windows(self) -> list[PeerWindow]:
+        return list(self._peer_windows)
+
+    def peer_window_at(self, paddr: int) -> PeerWindow | None:
+        """The registered window holding bus address ``paddr``, if any."""
+        return next((w for w in self._peer_windows if w.contains(paddr)), None)
+
+    def _hold_peers(self, dmamap: DmaMap, sources: list) -> None:
+        windows = []
+        for source in sources:
+            if isinstance(source, PeerRange) and source.window not in windows:
+                windows.append(source.window)
+        for window in windows:
+            window.map_count += 1
+        dmamap._peer_windows = windows
+
+    @staticmethod
+    def _release_peers(dmamap: DmaMap) -> None:
+        for window in dmamap._peer_windows:
+            window.map_count -= 1
+        dmamap._peer_windows = []
 
     def bus_get_dma_tag(self, device_id: int = 0) -> DmaTag:
         """The unrestricted root tag a device's tags descend from."""
@@ -579,6 +636,10 @@ class Platform:
         into the loaded data, all sources one after the other)."""
         raise NotImplementedError
 
+    def md_check_peer_load(self, tag: DmaTag, sources: list) -> None:
+        """Raise EINVAL if loading ``sources`` would bounce bytes of a peer
+        window (device memory cannot be copied through a bounce page)."""
+
     def md_swiotlb_flags(self) -> int:
         """Tag flags that make this platform bounce whole buffers into
         contiguous memory, as Linux's swiotlb (0: it never has to)."""
@@ -619,9 +680,18 @@ class Platform:
     def start_load(self, tag: DmaTag, dmamap: DmaMap, request: _Request) -> tuple[int, list, int]:
         """Reserve and map; return (error, segments, nsegs) or EINPROGRESS."""
         nowait = bool(request.flags & BUS_DMA_NOWAIT)
-        if not self.md_reserve(tag, dmamap, request.sources, wait=not nowait):
+        if any(isinstance(s, PeerRange) for s in request.sources):
+            self.md_check_peer_load(tag, request.sources)   # before anything is held
+        self._hold_peers(dmamap, request.sources)
+        try:
+            reserved = self.md_reserve(tag, dmamap, request.sources, wait=not nowait)
+        except BaseException:
+            self._release_peers(dmamap)
+            raise
+        if not reserved:
             if nowait:
                 self.md_unload(tag, dmamap)
+                self._release_peers(dmamap)
                 return errno.ENOMEM, [], 0
             dmamap.state = _DEFERRED
             dmamap._deferred = request
@@ -638,10 +708,12 @@ class Platform:
             self.md_load(tag, dmamap, request.sources, builder)
         except _SegmentOverflow:
             self.md_unload(tag, dmamap)
+            self._release_peers(dmamap)
             dmamap.state = _UNLOADED
             return errno.EFBIG, [], 0
         except BaseException:
             self.md_unload(tag, dmamap)
+            self._release_peers(dmamap)
             dmamap.state = _UNLOADED
             raise
         dmamap.state = _LOADED
@@ -796,7 +868,10 @@ def _begin_load(dmat: DmaTag, map: DmaMap, sources: list, callback: Any) -> tupl
     if dmamap.state != _UNLOADED:
         raise _einval(f"map is {dmamap.state}; unload it first")
     for source in sources:
-        if source.memory is not tag.platform.memory:
+        if isinstance(source, PeerRange):
+            if source.window.platform is not tag.platform or not source.window.registered:
+                raise _einval(f"{source.window!r} is not registered with this platform")
+        elif source.memory is not tag.platform.memory:
             raise _einval("buffer lives in another platform's memory")
     total = sum(len(s) for s in sources)
     if total > tag.maxsize:
@@ -804,9 +879,11 @@ def _begin_load(dmat: DmaTag, map: DmaMap, sources: list, callback: Any) -> tupl
     return tag, dmamap
 
 
-def _buffer_source(buf: Any, buflen: int) -> KvaBuffer:
-    if not isinstance(buf, KvaBuffer):
-        raise _einval("buf must be a KvaBuffer")
+def _buffer_source(buf: Any, buflen: int, peer_ok: bool = False) -> KvaBuffer | PeerRange:
+    """``buflen`` bytes of a buffer; with ``peer_ok`` also of a peer window's
+    mapping (``PeerWindow.buffer``), which only the FreeBSD functions take."""
+    if not isinstance(buf, KvaBuffer) and not (peer_ok and isinstance(buf, PeerRange)):
+        raise _einval("buf must be a KvaBuffer" + (" or a peer window's buffer" if peer_ok else ""))
     if buflen < 0 or buflen > buf.length:
         raise _einval("buflen exceeds the buffer")
     return buf.slice(0, buflen)
@@ -826,19 +903,17 @@ def _load_with_callback(tag: DmaTag, dmamap: DmaMap, sources: list, callback: Ca
 def bus_dmamap_load(dmat: DmaTag, map: DmaMap, buf: KvaBuffer, buflen: int,
                     callback: Callback, callback_arg: Any, flags: int) -> int:
     """Map ``buflen`` bytes of ``buf``; returns 0, EINPROGRESS or ENOMEM."""
-    sources = [_buffer_source(buf, buflen)]
+    sources = [_buffer_source(buf, buflen, peer_ok=True)]
     tag, dmamap = _begin_load(dmat, map, sources, callback)
     return _load_with_callback(tag, dmamap, sources, callback, callback_arg, flags)
 
 
 def bus_dmamap_load_phys(dmat: DmaTag, map: DmaMap, paddr: int, buflen: int,
                          callback: Callback, callback_arg: Any, flags: int) -> int:
-    """Map the physical range [paddr, paddr + buflen); same protocol as bus_dmamap_load."""
+    """Map the physical range [paddr, paddr + buflen) of host memory or of a
+    registered peer window; same protocol as bus_dmamap_load."""
     tag = _check_tag(dmat)
-    try:
-        sources = [PhysRange(tag.platform.memory, paddr, buflen)]
-    except ValueError as exc:
-        raise _einval(str(exc)) from None
+    sources = [_phys_source(tag, paddr, buflen, peer_ok=True)]
     tag, dmamap = _begin_load(dmat, map, sources, callback)
     return _load_with_callback(tag, dmamap, sources, callback, callback_arg, flags)
 
@@ -914,9 +989,16 @@ def bus_dmamap_load_uio(dmat: DmaTag, map: DmaMap, uio: Uio, callback2: Callback
     return error
 
 
-def _phys_source(tag: DmaTag, paddr: Any, length: Any) -> PhysRange:
+def _phys_source(tag: DmaTag, paddr: Any, length: Any, peer_ok: bool = False) -> PhysRange | PeerRange:
+    """A physical range of host memory or, with ``peer_ok`` (the FreeBSD
+    functions), of a registered peer window; it may not straddle the two."""
     if not isinstance(paddr, int) or not isinstance(length, int):
         raise _einval("a physical range is an int address and an int length")
+    window = tag.platform.peer_window_at(paddr) if peer_ok else None
+    if window is not None:
+        if length < 0 or not window.contains(paddr, length):
+            raise _einval(f"physical range {paddr:#x}+{length:#x} runs out of {window!r}")
+        return PeerRange(window, paddr, length)
     try:
         return PhysRange(tag.platform.memory, paddr, length)
     except ValueError as exc:
@@ -958,7 +1040,7 @@ def _vlist_sources(vlist: Any, count: int, offset: int, length: int | None) -> l
     return sources
 
 
-def _plist_sources(tag: DmaTag, plist: Any, count: int) -> list[PhysRange]:
+def _plist_sources(tag: DmaTag, plist: Any, count: int) -> list[PhysRange | PeerRange]:
     """Every entry of a list of physical segments (FreeBSD's _bus_dmamap_load_plist)."""
     sources = []
     for entry in _list_entries(plist, count, "physical segment"):
@@ -969,7 +1051,7 @@ def _plist_sources(tag: DmaTag, plist: Any, count: int) -> list[PhysRange]:
         else:
             raise _einval("a physical segment is a DmaSegment or a (paddr, length) pair")
         if length:
-            sources.append(_phys_source(tag, paddr, length))
+            sources.append(_phys_source(tag, paddr, length, peer_ok=True))
     return sources
 
 
@@ -1007,7 +1089,7 @@ def _ccb_sources(tag: DmaTag, ccb: Any) -> list:
     if kind == CAM_DATA_VADDR:
         return [_buffer_source(data_ptr, dxfer_len)]
     if kind == CAM_DATA_PADDR:
-        return [_phys_source(tag, data_ptr, dxfer_len)]
+        return [_phys_source(tag, data_ptr, dxfer_len, peer_ok=True)]
     if kind == CAM_DATA_SG:
         return _vlist_sources(data_ptr, sglist_cnt, 0, dxfer_len)
     if kind == CAM_DATA_SG_PADDR:
@@ -1066,7 +1148,7 @@ def bus_dmamap_load_mem(dmat: DmaTag, map: DmaMap, mem: Memdesc, callback: Callb
     if kind == MEMDESC_VADDR:
         sources = [_buffer_source(mem.data, mem.md_len)]
     elif kind == MEMDESC_PADDR:
-        sources = [_phys_source(tag, mem.data, mem.md_len)]
+        sources = [_phys_source(tag, mem.data, mem.md_len, peer_ok=True)]
     elif kind == MEMDESC_VLIST:
         sources = _vlist_sources(mem.data, mem.md_nseg, 0, None)
     elif kind == MEMDESC_PLIST:
@@ -1095,6 +1177,7 @@ def bus_dmamap_unload(dmat: DmaTag, map: DmaMap) -> None:
     if dmamap.state == _DEFERRED:
         platform.cancel_deferred(dmamap)
     platform.md_unload(tag, dmamap)
+    platform._release_peers(dmamap)
     dmamap.state = _UNLOADED
     dmamap._segs = []
     dmamap._mapsize = 0

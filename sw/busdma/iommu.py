@@ -376,6 +376,16 @@ class IommuPlatform(Platform):
                       length: int) -> None:
         """Nothing to copy: the device reaches the client's own pages."""
 
+    PHYS_ADDR_BITS = 56   # a leaf PTE holds a 44-bit PPN
+
+    def register_peer_window(self, base: int, size: int, owner: str, *, mem=None):
+        """As ``Platform.register_peer_window``; the window must also lie in the
+        physical address space the IOMMU's page tables can point to."""
+        if isinstance(base, int) and isinstance(size, int) and base + size > 1 << self.PHYS_ADDR_BITS:
+            raise BusDmaError(errno.EINVAL, f"peer window {base:#x}+{size:#x} lies beyond the "
+                              f"IOMMU's {self.PHYS_ADDR_BITS}-bit physical address space")
+        return super().register_peer_window(base, size, owner, mem=mem)
+
     def md_dma_mask_supported(self, mask: int) -> bool:
         """A mask must leave room for at least one page of IOVA space."""
         return min(mask, self.iova_limit - 1) >= self.iova_base + PAGE_SIZE - 1

@@ -4,7 +4,9 @@ from host memory.
 
 Only what busdma uses is modelled: a 1-level device directory of base-format
 (32-byte) device contexts, first-stage Sv39 translation with a Bare second
-stage, and the command queue with IOTINVAL.VMA, IODIR.INVAL_DDT and IOFENCE.C.
+stage, and the command queue with IOTINVAL.VMA, IODIR.INVAL_DDT and IOFENCE.C;
+helpers program the IOMMU's interrupt delivery (wire-signalled, or MSIs through
+msi_cfg_tbl).
 The model caches device contexts and translations, so that a missing
 invalidation shows up as a stale translation.
 """
@@ -36,6 +38,19 @@ DDTP_MODE_BARE = 1
 DDTP_MODE_1LVL = 2
 PPN_SHIFT = 10  # ddtp.PPN and cqb.PPN occupy bits 53:10
 PPN_FIELD_MASK = ((1 << 44) - 1) << PPN_SHIFT
+
+# Interrupts (chapter 5: fctl, ipsr, icvec, msi_cfg_tbl).
+REG_IPSR = _regs.IOMMU_REG_IPSR
+REG_ICVEC = _regs.IOMMU_REG_ICVEC
+REG_MSI_CFG_TBL = _regs.IOMMU_MSI_CFG_TBL
+MSI_CFG_STRIDE = _regs.IOMMU_MSI_CFG_STRIDE
+MSI_VECTORS = _regs.IOMMU_MSI_VECTORS          # entries the RTL builds
+CAPABILITIES_IGS_SHIFT = _regs.IOMMU_CAPABILITIES_IGS_SHIFT
+IGS_MSI, IGS_WSI, IGS_BOTH = 0, 1, 2
+FCTL_WSI = _regs.IOMMU_FCTL_WSI_MASK
+IPSR_CIP, IPSR_FIP = _regs.IOMMU_IPSR_CIP_MASK, _regs.IOMMU_IPSR_FIP_MASK
+MSI_VEC_CTL_M = 1 << 0
+CAUSE_MSI_WRITE_FAULT = 273     # "IOMMU MSI write access fault": iotval is msi_addr
 
 CQCSR_CQEN = 1 << 0
 CQCSR_CMD_ILL = 1 << 10
@@ -279,3 +294,84 @@ class RiscvIommuModel:
             self.memory.write(self.translate(device_id, iova, write=True), data[pos:pos + size])
             iova += size
             pos += size
+
+
+# ----------------------------------------------------------------------------- interrupts
+# Wire-signalled interrupts are the hardware's reset state (fctl.WSI = 1) and need no set-up.
+# MSI delivery: program the table and icvec, then clear fctl.WSI -- with the queues off
+# and ddtp in Off mode, since the specification leaves a change of fctl at any other time
+# unspecified. Register writes are (offset, value, size) so that a test bench can apply
+# them through its own bus (sizes 4 and 8, like IommuHw.write_reg).
+
+def msi_cfg_offsets(vector: int) -> tuple[int, int, int]:
+    """Offsets of msi_addr, msi_data and msi_vec_ctl of a table entry."""
+    if not 0 <= vector < 16:
+        raise ValueError(f"MSI vector {vector} out of 0..15")
+    base = REG_MSI_CFG_TBL + MSI_CFG_STRIDE * vector
+    return base, base + 8, base + 12
+
+
+def icvec_value(civ: int = 0, fiv: int = 0) -> int:
+    """icvec with the command-queue and fault-queue vectors (no HPM, no page-request queue)."""
+    return (civ & 0xF) << _regs.IOMMU_ICVEC_CIV_SHIFT | (fiv & 0xF) << _regs.IOMMU_ICVEC_FIV_SHIFT
+
+
+def msi_setup_writes(vectors: dict[int, tuple[int, int]], civ: int = 0, fiv: int = 1,
+                     masked: tuple[int, ...] = ()) -> list[tuple[int, int, int]]:
+    """The register writes that switch interrupts to MSIs.
+
+    ``vectors`` maps a vector to its (address, data); the address must be 4-byte
+    aligned. Each entry is masked while it is written, then unmasked unless listed
+    in ``masked``; icvec gets ``civ`` and ``fiv``; fctl.WSI is cleared last."""
+    for v in (civ, fiv):
+        if v not in vectors:
+            raise ValueError(f"vector {v} has no (address, data)")
+    writes = []
+    for v, (addr, data) in sorted(vectors.items()):
+        if addr & 3 or addr >> 56:
+            raise ValueError(f"MSI address {addr:#x} is not a 4-byte aligned 56-bit address")
+        a_off, d_off, c_off = msi_cfg_offsets(v)
+        writes += [(c_off, MSI_VEC_CTL_M, 4), (a_off, addr, 8), (d_off, data & 0xFFFFFFFF, 4)]
+    writes.append((REG_ICVEC, icvec_value(civ, fiv), 4))
+    writes += [(msi_cfg_offsets(v)[2], 0, 4) for v in sorted(vectors) if v not in masked]
+    writes.append((REG_FCTL, 0, 4))
+    return writes
+
+
+def wsi_setup_writes() -> list[tuple[int, int, int]]:
+    """The register write that returns to wire-signalled interrupts."""
+    return [(REG_FCTL, FCTL_WSI, 4)]
+
+
+def interrupt_generation(capabilities: int) -> int:
+    """capabilities.IGS: IGS_MSI, IGS_WSI or IGS_BOTH."""
+    return capabilities >> CAPABILITIES_IGS_SHIFT & 3
+
+
+def configure_msi(hw, vectors: dict[int, tuple[int, int]], civ: int = 0, fiv: int = 1,
+                  masked: tuple[int, ...] = ()) -> None:
+    """Deliver the IOMMU's interrupts as MSIs (``hw``: read_reg/write_reg, an IommuHw).
+    Raises ValueError when the IOMMU cannot, or when icvec does not keep the vectors
+    (a WARL field keeps only vectors the table has)."""
+    if interrupt_generation(hw.read_reg(REG_CAPABILITIES, 8)) not in (IGS_MSI, IGS_BOTH):
+        raise ValueError("this IOMMU generates wire-signalled interrupts only")
+    writes = msi_setup_writes(vectors, civ, fiv, masked)
+    for off, value, size in writes[:-1]:
+        hw.write_reg(off, value, size)
+    got = hw.read_reg(REG_ICVEC, 4) & 0xFF
+    if got != icvec_value(civ, fiv):
+        raise ValueError(f"icvec kept {got:#x}, not {icvec_value(civ, fiv):#x}: vectors beyond the table")
+    hw.write_reg(*writes[-1])
+
+
+def configure_wsi(hw) -> None:
+    """Deliver the IOMMU's interrupts on its wire (the reset state)."""
+    if interrupt_generation(hw.read_reg(REG_CAPABILITIES, 8)) not in (IGS_WSI, IGS_BOTH):
+        raise ValueError("this IOMMU generates MSIs only")
+    for w in wsi_setup_writes():
+        hw.write_reg(*w)
+
+
+def set_msi_mask(hw, vector: int, masked: bool) -> None:
+    """Mask or unmask a vector; a message held while masked is sent on unmasking."""
+    hw.write_reg(msi_cfg_offsets(vector)[2], MSI_VEC_CTL_M if masked else 0, 4)

@@ -7,15 +7,18 @@
 """
 
 # layout and identification
-IOMMU_PAGE_SIZE    = 4096  # bytes of the register page
-IOMMU_DMA_TOP_BASE = 4096  # offset of the page on dma_top's AXI4-Lite port
-IOMMU_VERSION      = 0x10  # capabilities.version
-IOMMU_PAS_MAX      = 56  # capabilities.PAS is min(ADDR_WIDTH, this)
+IOMMU_PAGE_SIZE      = 4096  # bytes of the register page
+IOMMU_DMA_TOP_BASE   = 4096  # offset of the page on dma_top's AXI4-Lite port
+IOMMU_VERSION        = 0x10  # capabilities.version
+IOMMU_PAS_MAX        = 56  # capabilities.PAS is min(ADDR_WIDTH, this)
+IOMMU_MSI_VECTORS    = 4  # msi_cfg_tbl entries built (icvec vectors 0 .. this - 1)
+IOMMU_MSI_CFG_TBL    = 0x300  # msi_cfg_tbl: entry v at this + v * MSI_CFG_STRIDE
+IOMMU_MSI_CFG_STRIDE = 16  # bytes of an msi_cfg_tbl entry
 
 # register offsets (an 8-byte register is two 32-bit halves: low, then high)
-IOMMU_REG_CAPABILITIES     = 0x000  # RO, 64-bit: What this IOMMU implements; everything not listed reads 0 (no Sv32/48/57, no second stage, no ATS, no MSI, no HPM, no debug interface, no A/D updates, no process directories)
+IOMMU_REG_CAPABILITIES     = 0x000  # RO, 64-bit: What this IOMMU implements; everything not listed reads 0 (no Sv32/48/57, no second stage, no ATS, no MSI translation, no HPM, no debug interface, no A/D updates, no process directories)
 IOMMU_REG_CAPABILITIES_HI  = 0x004  # its high half
-IOMMU_REG_FCTL             = 0x008  # RO, 32-bit: Features control
+IOMMU_REG_FCTL             = 0x008  # RW, 32-bit: Features control
 IOMMU_REG_DDTP             = 0x010  # RW, 64-bit: Device-directory table pointer
 IOMMU_REG_DDTP_HI          = 0x014  # its high half
 IOMMU_REG_CQB              = 0x018  # RW, 64-bit: Command-queue base
@@ -28,7 +31,7 @@ IOMMU_REG_FQH              = 0x030  # RW, 32-bit: Fault-queue head (written by s
 IOMMU_REG_FQT              = 0x034  # RO, 32-bit: Fault-queue tail (the next record the IOMMU writes)
 IOMMU_REG_CQCSR            = 0x048  # RW, 32-bit: Command-queue control and status
 IOMMU_REG_FQCSR            = 0x04C  # RW, 32-bit: Fault-queue control and status
-IOMMU_REG_IPSR             = 0x054  # RW1C, 32-bit: Interrupt pending status; the wire irq_iommu is high while CIP or FIP is set
+IOMMU_REG_IPSR             = 0x054  # RW1C, 32-bit: Interrupt pending status
 IOMMU_REG_CNT_TRANSLATE    = 0x2B0  # RO, 64-bit: Custom event counter
 IOMMU_REG_CNT_TRANSLATE_HI = 0x2B4  # its high half
 IOMMU_REG_CNT_HIT          = 0x2B8  # RO, 64-bit: Custom event counter
@@ -38,6 +41,22 @@ IOMMU_REG_CNT_MISS_HI      = 0x2C4  # its high half
 IOMMU_REG_CNT_WALK         = 0x2C8  # RO, 64-bit: Custom event counter
 IOMMU_REG_CNT_WALK_HI      = 0x2CC  # its high half
 IOMMU_REG_ICVEC            = 0x2F8  # RW, 32-bit: Interrupt cause to vector
+IOMMU_REG_MSI_ADDR_0       = 0x300  # RW, 64-bit: Message address of msi_cfg_tbl entry 0
+IOMMU_REG_MSI_ADDR_0_HI    = 0x304  # its high half
+IOMMU_REG_MSI_DATA_0       = 0x308  # RW, 32-bit: Message data of msi_cfg_tbl entry 0 (sent as one 4-byte write)
+IOMMU_REG_MSI_VEC_CTL_0    = 0x30C  # RW, 32-bit: Vector control of msi_cfg_tbl entry 0
+IOMMU_REG_MSI_ADDR_1       = 0x310  # RW, 64-bit: Message address of msi_cfg_tbl entry 1
+IOMMU_REG_MSI_ADDR_1_HI    = 0x314  # its high half
+IOMMU_REG_MSI_DATA_1       = 0x318  # RW, 32-bit: Message data of msi_cfg_tbl entry 1 (sent as one 4-byte write)
+IOMMU_REG_MSI_VEC_CTL_1    = 0x31C  # RW, 32-bit: Vector control of msi_cfg_tbl entry 1
+IOMMU_REG_MSI_ADDR_2       = 0x320  # RW, 64-bit: Message address of msi_cfg_tbl entry 2
+IOMMU_REG_MSI_ADDR_2_HI    = 0x324  # its high half
+IOMMU_REG_MSI_DATA_2       = 0x328  # RW, 32-bit: Message data of msi_cfg_tbl entry 2 (sent as one 4-byte write)
+IOMMU_REG_MSI_VEC_CTL_2    = 0x32C  # RW, 32-bit: Vector control of msi_cfg_tbl entry 2
+IOMMU_REG_MSI_ADDR_3       = 0x330  # RW, 64-bit: Message address of msi_cfg_tbl entry 3
+IOMMU_REG_MSI_ADDR_3_HI    = 0x334  # its high half
+IOMMU_REG_MSI_DATA_3       = 0x338  # RW, 32-bit: Message data of msi_cfg_tbl entry 3 (sent as one 4-byte write)
+IOMMU_REG_MSI_VEC_CTL_3    = 0x33C  # RW, 32-bit: Vector control of msi_cfg_tbl entry 3
 
 # IOMMU_CAPABILITIES fields
 IOMMU_CAPABILITIES_VERSION_SHIFT = 0
@@ -54,6 +73,9 @@ IOMMU_CAPABILITIES_PAS_WIDTH     = 6
 IOMMU_CAPABILITIES_PAS_MASK      = 0x0000003F00000000
 
 # IOMMU_FCTL fields
+IOMMU_FCTL_BE_SHIFT  = 0
+IOMMU_FCTL_BE_WIDTH  = 1
+IOMMU_FCTL_BE_MASK   = 0x00000001
 IOMMU_FCTL_WSI_SHIFT = 1
 IOMMU_FCTL_WSI_WIDTH = 1
 IOMMU_FCTL_WSI_MASK  = 0x00000002
@@ -187,10 +209,70 @@ IOMMU_ICVEC_PIV_SHIFT  = 12
 IOMMU_ICVEC_PIV_WIDTH  = 4
 IOMMU_ICVEC_PIV_MASK   = 0x0000F000
 
+# IOMMU_MSI_ADDR_0 fields
+IOMMU_MSI_ADDR_0_ADDR_SHIFT = 2
+IOMMU_MSI_ADDR_0_ADDR_WIDTH = 54
+IOMMU_MSI_ADDR_0_ADDR_MASK  = 0x00FFFFFFFFFFFFFC
+
+# IOMMU_MSI_DATA_0 fields
+IOMMU_MSI_DATA_0_DATA_SHIFT = 0
+IOMMU_MSI_DATA_0_DATA_WIDTH = 32
+IOMMU_MSI_DATA_0_DATA_MASK  = 0xFFFFFFFF
+
+# IOMMU_MSI_VEC_CTL_0 fields
+IOMMU_MSI_VEC_CTL_0_M_SHIFT = 0
+IOMMU_MSI_VEC_CTL_0_M_WIDTH = 1
+IOMMU_MSI_VEC_CTL_0_M_MASK  = 0x00000001
+
+# IOMMU_MSI_ADDR_1 fields
+IOMMU_MSI_ADDR_1_ADDR_SHIFT = 2
+IOMMU_MSI_ADDR_1_ADDR_WIDTH = 54
+IOMMU_MSI_ADDR_1_ADDR_MASK  = 0x00FFFFFFFFFFFFFC
+
+# IOMMU_MSI_DATA_1 fields
+IOMMU_MSI_DATA_1_DATA_SHIFT = 0
+IOMMU_MSI_DATA_1_DATA_WIDTH = 32
+IOMMU_MSI_DATA_1_DATA_MASK  = 0xFFFFFFFF
+
+# IOMMU_MSI_VEC_CTL_1 fields
+IOMMU_MSI_VEC_CTL_1_M_SHIFT = 0
+IOMMU_MSI_VEC_CTL_1_M_WIDTH = 1
+IOMMU_MSI_VEC_CTL_1_M_MASK  = 0x00000001
+
+# IOMMU_MSI_ADDR_2 fields
+IOMMU_MSI_ADDR_2_ADDR_SHIFT = 2
+IOMMU_MSI_ADDR_2_ADDR_WIDTH = 54
+IOMMU_MSI_ADDR_2_ADDR_MASK  = 0x00FFFFFFFFFFFFFC
+
+# IOMMU_MSI_DATA_2 fields
+IOMMU_MSI_DATA_2_DATA_SHIFT = 0
+IOMMU_MSI_DATA_2_DATA_WIDTH = 32
+IOMMU_MSI_DATA_2_DATA_MASK  = 0xFFFFFFFF
+
+# IOMMU_MSI_VEC_CTL_2 fields
+IOMMU_MSI_VEC_CTL_2_M_SHIFT = 0
+IOMMU_MSI_VEC_CTL_2_M_WIDTH = 1
+IOMMU_MSI_VEC_CTL_2_M_MASK  = 0x00000001
+
+# IOMMU_MSI_ADDR_3 fields
+IOMMU_MSI_ADDR_3_ADDR_SHIFT = 2
+IOMMU_MSI_ADDR_3_ADDR_WIDTH = 54
+IOMMU_MSI_ADDR_3_ADDR_MASK  = 0x00FFFFFFFFFFFFFC
+
+# IOMMU_MSI_DATA_3 fields
+IOMMU_MSI_DATA_3_DATA_SHIFT = 0
+IOMMU_MSI_DATA_3_DATA_WIDTH = 32
+IOMMU_MSI_DATA_3_DATA_MASK  = 0xFFFFFFFF
+
+# IOMMU_MSI_VEC_CTL_3 fields
+IOMMU_MSI_VEC_CTL_3_M_SHIFT = 0
+IOMMU_MSI_VEC_CTL_3_M_WIDTH = 1
+IOMMU_MSI_VEC_CTL_3_M_MASK  = 0x00000001
+
 # register name -> (offset, width in bits, access)
 REGS = {
     'CAPABILITIES': (0x000, 64, 'RO'),
-    'FCTL': (0x008, 32, 'RO'),
+    'FCTL': (0x008, 32, 'RW'),
     'DDTP': (0x010, 64, 'RW'),
     'CQB': (0x018, 64, 'RW'),
     'CQH': (0x020, 32, 'RO'),
@@ -206,4 +288,16 @@ REGS = {
     'CNT_MISS': (0x2C0, 64, 'RO'),
     'CNT_WALK': (0x2C8, 64, 'RO'),
     'ICVEC': (0x2F8, 32, 'RW'),
+    'MSI_ADDR_0': (0x300, 64, 'RW'),
+    'MSI_DATA_0': (0x308, 32, 'RW'),
+    'MSI_VEC_CTL_0': (0x30C, 32, 'RW'),
+    'MSI_ADDR_1': (0x310, 64, 'RW'),
+    'MSI_DATA_1': (0x318, 32, 'RW'),
+    'MSI_VEC_CTL_1': (0x31C, 32, 'RW'),
+    'MSI_ADDR_2': (0x320, 64, 'RW'),
+    'MSI_DATA_2': (0x328, 32, 'RW'),
+    'MSI_VEC_CTL_2': (0x32C, 32, 'RW'),
+    'MSI_ADDR_3': (0x330, 64, 'RW'),
+    'MSI_DATA_3': (0x338, 32, 'RW'),
+    'MSI_VEC_CTL_3': (0x33C, 32, 'RW'),
 }

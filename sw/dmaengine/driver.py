@@ -9,6 +9,12 @@ and bus_space(9).  See docs/driver.md.
     ...  await drv.intr(ch) on irq[ch]  /  await drv.poll()  ...
     await drv.detach()
 
+Message-signalled interrupts: ``msi=`` names each vector's target (``MsiVector``:
+the bus address of an interrupt file's register and the data word, e.g. an IMSIC's
+seteipnum_le and an identity); attach maps every target for its device through
+busdma (like any DMA target: an IOVA behind an IOMMU) and puts the channels in
+message mode; the interrupt controller's handler calls ``await drv.msi_intr(v)``.
+
 Nothing here knows which platform it runs on: the platform hands out the
 root tag (one per channel: device id = channel, as an IOMMU needs), busdma
 turns buffers into device-visible segments (bounce pages, IOVAs, or plain
@@ -18,7 +24,7 @@ access goes through an asynchronous bus_space tag (``busdma.AsyncBusSpace``).
 Request status (the callback's ``status``): 0 on success, an engine error code
 (``dmaengine.regs.DMA_ERR_*``, 1..13) when the engine reported an error for
 the request, or a negative errno for a software failure (``-ENOMEM``,
-``-EFBIG`` from busdma loads, ``-E2BIG`` for too many descriptors).
+``-EFBIG`` or ``-EINVAL`` from busdma loads, ``-E2BIG`` for too many descriptors).
 """
 from __future__ import annotations
 
@@ -43,7 +49,8 @@ from .descriptor import (
 )
 
 __all__ = ["DmaEngineDriver", "DmaRequest", "DeviceStream", "STREAM", "KIND_M2M", "KIND_M2S",
-           "KIND_S2M", "merge_segments", "DriverStats", "EngineCaps", "HaltRecord", "DescState"]
+           "KIND_S2M", "merge_segments", "DriverStats", "EngineCaps", "HaltRecord", "DescState",
+           "MsiVector"]
 
 log = logging.getLogger("dmaengine.driver")
 
@@ -116,10 +123,21 @@ class EngineCaps:
     cmd_depth: int
     iommu: bool
     version: int
+    msi_vectors: int = 0
 
     @property
     def max_desc_len(self) -> int:
         return (1 << self.len_width) - 1
+
+
+@dataclass
+class MsiVector:
+    """Where one MSI vector's message goes: ``addr``, the physical (bus) address of the
+    interrupt controller's register (4-byte aligned; for an IMSIC the interrupt file's
+    seteipnum_le), and ``data``, the 32-bit word written (the identity). Vector c is
+    channel c's; vector NUM_CHANNELS is the error vector (MSI_ERR)."""
+    addr: int
+    data: int
 
 
 @dataclass
@@ -134,6 +152,8 @@ class DriverStats:
     halts: int = 0
     resubmitted: int = 0
     deferred_loads: int = 0
+    msis: int = 0                 # messages handled (msi_intr), the error vector's included
+    msi_errors: int = 0           # messages the engine could not deliver (MSI_ERR bits seen)
     errors: dict = field(default_factory=dict)       # status -> count
 
 
@@ -233,12 +253,20 @@ class DmaEngineDriver:
         sleep: optional ``() -> awaitable`` used while waiting (e.g. a few clock
             cycles); without it waits spin on register reads.
         load_flags: BUS_DMA_WAITOK (default: loads may be deferred) or BUS_DMA_NOWAIT.
+        msi: message-signalled interrupts: a callable ``vector -> MsiVector`` or a
+            sequence of NUM_CHANNELS + 1 of them (None: wire interrupts). Needs
+            ``use_irq``. Each target is loaded with ``bus_dmamap_load_phys`` through a
+            tag of the vector's device (vector c: channel c; the error vector: 0), so
+            the engine gets the address it can reach (an IOVA behind an IOMMU); a
+            target busdma cannot hand over as it is makes attach fail with EINVAL.
     """
 
     def __init__(self, parent, bst, bsh: int = 0, *, lowaddr: int = BUS_SPACE_MAXADDR,
                  ring_size: int = 128, maxsize: int = 256 << 10, nsegments: int = 64,
                  use_irq: bool = True, sleep: Callable[[], Awaitable] | None = None,
-                 load_flags: int = BUS_DMA_WAITOK, max_retries: int = 3):
+                 load_flags: int = BUS_DMA_WAITOK, max_retries: int = 3, msi=None):
+        if msi is not None and not use_irq:
+            raise ValueError("message-signalled interrupts need use_irq=True")
         self._parent = parent
         self.bst = bst
         self.bsh = bsh
@@ -260,6 +288,8 @@ class DmaEngineDriver:
         self._kick_needed: set[int] = set()
         self.platform = None
         self.halt_log: list[HaltRecord] = []     # one record per channel halt
+        self.msi = msi
+        self.msi_maps: list[tuple[Any, Any, int]] = []   # (tag, map, device address) per vector
 
     # ------------------------------------------------------------------ registers
     async def _rd(self, off: int) -> int:
@@ -306,6 +336,8 @@ class DmaEngineDriver:
         v = R.DMA_CH_CTRL_RUN_MASK
         if self.use_irq:
             v |= R.DMA_CH_CTRL_IE_DONE_MASK | R.DMA_CH_CTRL_IE_ERR_MASK
+        if self.msi is not None:
+            v |= R.DMA_CH_CTRL_MSI_MASK
         return v
 
     # ------------------------------------------------------------------ attach / detach
@@ -329,7 +361,8 @@ class DmaEngineDriver:
             max_burst_len=R.field_get(cap1, R.DMA_CAP1_MAX_BURST_LEN_SHIFT, R.DMA_CAP1_MAX_BURST_LEN_WIDTH),
             cmd_depth=R.field_get(cap1, R.DMA_CAP1_CMD_DEPTH_SHIFT, R.DMA_CAP1_CMD_DEPTH_WIDTH),
             iommu=bool(cap1 & R.DMA_CAP1_IOMMU_MASK),
-            version=version)
+            version=version,
+            msi_vectors=R.field_get(cap1, R.DMA_CAP1_MSI_VECTORS_SHIFT, R.DMA_CAP1_MSI_VECTORS_WIDTH))
         self.caps = caps
         if caps.addr_width < 64:
             self.lowaddr = min(self.lowaddr, (1 << caps.addr_width) - 1)
@@ -365,6 +398,8 @@ class DmaEngineDriver:
                 ch.data_tag = busdma.bus_dma_tag_create(
                     ch.parent, 1, 0, self.lowaddr, BUS_SPACE_MAXADDR, None, None,
                     self.maxsize, self.nsegments, maxsegsz, 0, busdma.busdma_lock_mutex, self._lock)
+            if self.msi is not None:
+                await self._setup_msi(caps)
         except BaseException:
             self._free_all()
             raise
@@ -373,6 +408,80 @@ class DmaEngineDriver:
         self.attached = True
         log.info("attached: %s, lowaddr %#x", caps, self.lowaddr)
         return caps
+
+    def _msi_target(self, vector: int) -> MsiVector:
+        t = self.msi(vector) if callable(self.msi) else self.msi[vector]
+        if not isinstance(t, MsiVector):
+            raise TypeError(f"MSI vector {vector}: expected an MsiVector, got {t!r}")
+        if t.addr % 4 or not 0 <= t.data < 1 << 32:
+            raise BusDmaError(errno.EINVAL, f"MSI vector {vector}: address {t.addr:#x} not 4-byte "
+                                            f"aligned or data {t.data:#x} not 32 bits")
+        return t
+
+    async def _setup_msi(self, caps: EngineCaps) -> None:
+        """Map every vector's target for its device and program the vector table."""
+        nv = caps.num_channels + 1
+        if caps.msi_vectors < nv:
+            raise BusDmaError(errno.ENXIO, f"the engine has {caps.msi_vectors} MSI vectors, "
+                                           f"not {nv}: no message-signalled interrupts")
+        for v in range(nv):
+            target = self._msi_target(v)
+            parent = self._parent_for(v if v < caps.num_channels else 0)
+            tag = busdma.bus_dma_tag_create(parent, 4, 0, self.lowaddr, BUS_SPACE_MAXADDR, None, None,
+                                            4, 1, 4, 0, busdma.busdma_lock_mutex, self._lock)
+            dmap = busdma.bus_dmamap_create(tag, 0)
+            self.msi_maps.append((tag, dmap, 0))
+            segs = []
+
+            def loaded(arg, s, nseg, error):
+                if not error:
+                    arg.extend(s)
+            err = busdma.bus_dmamap_load_phys(tag, dmap, target.addr, 4, loaded, segs, BUS_DMA_NOWAIT)
+            if err or len(segs) != 1:
+                raise BusDmaError(err or errno.EFBIG,
+                                  f"MSI vector {v}: cannot map its target {target.addr:#x} for the device")
+            addr = segs[0].ds_addr
+            self.msi_maps[-1] = (tag, dmap, addr)
+            await self._wr(R.vec_reg(v, R.DMA_VEC_ADDR_LO), addr & 0xFFFFFFFF)
+            await self._wr(R.vec_reg(v, R.DMA_VEC_ADDR_HI), addr >> 32)
+            await self._wr(R.vec_reg(v, R.DMA_VEC_DATA), target.data)
+            await self._wr(R.vec_reg(v, R.DMA_VEC_CTRL), 0)          # unmask
+        await self._wr(R.DMA_REG_MSI_ERR, (1 << nv) - 1)
+
+    def _free_msi(self) -> None:
+        for tag, dmap, _ in self.msi_maps:
+            if dmap.loaded:
+                busdma.bus_dmamap_unload(tag, dmap)
+            busdma.bus_dmamap_destroy(tag, dmap)
+            busdma.bus_dma_tag_destroy(tag)
+        self.msi_maps = []
+
+    async def msi_intr(self, vector: int) -> None:
+        """Handler of MSI vector ``vector`` (what the interrupt controller calls when the
+        vector's identity fires). Vector c: channel c's interrupt (as ``intr``). The error
+        vector: the engine could not deliver some messages (MSI_ERR); each such channel is
+        served as if its message had arrived, so no completion is lost."""
+        self.stats.msis += 1
+        nch = len(self.channels)
+        if vector < nch:
+            await self.intr(vector)
+            return
+        if vector != nch:
+            raise ValueError(f"no MSI vector {vector}")
+        await self.msi_errors()
+
+    async def msi_errors(self) -> int:
+        """Read and clear MSI_ERR; serve every channel whose message was lost. Returns the
+        bits seen (also called from ``drain`` while messages are in use)."""
+        err = await self._rd(R.DMA_REG_MSI_ERR)
+        if err:
+            await self._wr(R.DMA_REG_MSI_ERR, err)
+            self.stats.msi_errors += bin(err).count("1")
+            log.warning("MSI delivery failed for vectors %#x (MSI_ERR)", err)
+            for c in range(len(self.channels)):
+                if err >> c & 1:
+                    await self.intr(c)
+        return err
 
     def busy(self) -> bool:
         return bool(self._outstanding)
@@ -392,6 +501,8 @@ class DmaEngineDriver:
             await self._wait()
         else:
             raise BusDmaError(errno.EBUSY, "the engine did not become quiescent (GSTATUS.QUIESCENT)")
+        for v in range(len(self.msi_maps)):
+            await self._wr(R.vec_reg(v, R.DMA_VEC_CTRL), 1)          # mask again
         self._free_all()
         self.attached = False
 
@@ -403,6 +514,7 @@ class DmaEngineDriver:
         await self._wr(R.DMA_REG_GCTRL, g)
 
     def _free_all(self):
+        self._free_msi()
         for ch in self.channels:
             for m in ch.all_maps:
                 busdma.bus_dmamap_destroy(ch.data_tag, m)
@@ -456,17 +568,19 @@ class DmaEngineDriver:
     def _load_next(self, req: DmaRequest) -> None:
         """Load src, then dst (C-style callback protocol; a load may be deferred)."""
         ch = self.channels[req.channel]
-        if req.src_map is None and not isinstance(req.src, DeviceStream):
-            req.src_map = self._get_map(ch)
-            rc = busdma.bus_dmamap_load(ch.data_tag, req.src_map, req.src, req.length,
-                                        self._loaded_cb, (req, "src"), self.load_flags)
-            if rc == errno.EINPROGRESS:
-                self.stats.deferred_loads += 1
-            return
-        if req.dst_map is None and not isinstance(req.dst, DeviceStream):
-            req.dst_map = self._get_map(ch)
-            rc = busdma.bus_dmamap_load(ch.data_tag, req.dst_map, req.dst, req.length,
-                                        self._loaded_cb, (req, "dst"), self.load_flags)
+        for which, buf in (("src", req.src), ("dst", req.dst)):
+            if getattr(req, f"{which}_map") is not None or isinstance(buf, DeviceStream):
+                continue
+            setattr(req, f"{which}_map", self._get_map(ch))
+            try:
+                rc = busdma.bus_dmamap_load(ch.data_tag, getattr(req, f"{which}_map"), buf, req.length,
+                                            self._loaded_cb, (req, which), self.load_flags)
+            except BusDmaError as e:
+                # a load busdma refuses outright (EINVAL: e.g. a peer window the tag cannot
+                # reach) ends the request like a failed callback: -errno, nothing held
+                log.warning("channel %d: %s buffer load refused: %s", req.channel, which, e)
+                self._loaded_cb((req, which), None, 0, e.errno or errno.EINVAL)
+                return
             if rc == errno.EINPROGRESS:
                 self.stats.deferred_loads += 1
             return
@@ -717,6 +831,10 @@ class DmaEngineDriver:
             if self.use_irq and self.sleep is None:
                 # nothing else makes time pass: look at a register
                 await self._rd(R.DMA_REG_GSTATUS)
+            if self.msi is not None and self._outstanding:
+                # a message the engine could not deliver, and whose error message was
+                # lost as well, must not leave requests waiting for ever
+                await self.msi_errors()
         raise TimeoutError(f"{len(self._outstanding)} requests still outstanding")
 
     # ------------------------------------------------------------------ error recovery

@@ -13,6 +13,9 @@ DMA_IOMMU_PAGE    = 4096  # offset of the (future) IOMMU register page
 DMA_MAX_CHANNELS  = 8  # NUM_CHANNELS is 1..this
 DMA_CH0_BASE      = 0x100  # channel c's registers start at CH0_BASE + c * CH_STRIDE
 DMA_CH_STRIDE     = 0x040  # bytes between channels
+DMA_MAX_VECTORS   = 9  # NUM_CHANNELS + 1 MSI vectors, at most this
+DMA_VEC0_BASE     = 0x800  # MSI vector v's registers start at VEC0_BASE + v * VEC_STRIDE
+DMA_VEC_STRIDE    = 0x010  # bytes between MSI vectors
 DMA_ID_VALUE      = 0x444D4131  # ID register value, "DMA1"
 DMA_VERSION_VALUE = 0x00010000  # VERSION register value
 DMA_VERSION_MAJOR = 1
@@ -25,6 +28,8 @@ DMA_REG_CAP0    = 0x008  # RO: Capabilities: sizes of the build
 DMA_REG_CAP1    = 0x00C  # RO: Capabilities: bursts, queueing, IOMMU
 DMA_REG_GCTRL   = 0x010  # RW: Global control
 DMA_REG_GSTATUS = 0x014  # RO: Global status (one bit per channel; bits of absent channels read 0)
+DMA_REG_MSI_PBA = 0x018  # RO: MSI pending bits: one per vector (bits of absent vectors read 0)
+DMA_REG_MSI_ERR = 0x01C  # W1C: MSI write errors: one per vector (bits of absent vectors read 0)
 
 # per-channel register offsets (add to the channel base)
 DMA_CH_CTRL         = 0x000  # RW: Channel control
@@ -37,6 +42,12 @@ DMA_CH_ERR_DESC_HI  = 0x01C  # RO: Address of the descriptor that caused the las
 DMA_CH_DOORBELL     = 0x020  # WO: Doorbell: any write (whatever the data and strobes) rings it (a one-cycle pulse to the front end); reads return 0
 DMA_CH_COMPLETED    = 0x024  # RO: Descriptors completed since the last channel reset: those whose STATUS/BYTES write-back was acknowledged OKAY, with or without a data error
 DMA_CH_IRQ_STATUS   = 0x028  # W1C: Interrupt status; channel c's irq line is |(IRQ_STATUS & {IE_IDLE, IE_ERR, IE_DONE})
+
+# per-vector MSI register offsets (add to the vector base)
+DMA_VEC_ADDR_LO = 0x000  # RW: Message address, bits 31:0 (4-byte aligned)
+DMA_VEC_ADDR_HI = 0x004  # RW: Message address, bits 63:32
+DMA_VEC_DATA    = 0x008  # RW: Message data: the 32-bit word the MSI writes
+DMA_VEC_CTRL    = 0x00C  # RW: Vector control
 
 # DMA_ID fields
 DMA_ID_ID_SHIFT = 0
@@ -75,6 +86,9 @@ DMA_CAP1_CMD_DEPTH_MASK      = 0x00FF0000
 DMA_CAP1_IOMMU_SHIFT         = 24
 DMA_CAP1_IOMMU_WIDTH         = 1
 DMA_CAP1_IOMMU_MASK          = 0x01000000
+DMA_CAP1_MSI_VECTORS_SHIFT   = 25
+DMA_CAP1_MSI_VECTORS_WIDTH   = 4
+DMA_CAP1_MSI_VECTORS_MASK    = 0x1E000000
 
 # DMA_GCTRL fields
 DMA_GCTRL_GIE_SHIFT = 0
@@ -95,6 +109,16 @@ DMA_GSTATUS_QUIESCENT_SHIFT = 24
 DMA_GSTATUS_QUIESCENT_WIDTH = 1
 DMA_GSTATUS_QUIESCENT_MASK  = 0x01000000
 
+# DMA_MSI_PBA fields
+DMA_MSI_PBA_PENDING_SHIFT = 0
+DMA_MSI_PBA_PENDING_WIDTH = 9
+DMA_MSI_PBA_PENDING_MASK  = 0x000001FF
+
+# DMA_MSI_ERR fields
+DMA_MSI_ERR_ERR_SHIFT = 0
+DMA_MSI_ERR_ERR_WIDTH = 9
+DMA_MSI_ERR_ERR_MASK  = 0x000001FF
+
 # DMA_CH_CTRL fields
 DMA_CH_CTRL_RUN_SHIFT        = 0
 DMA_CH_CTRL_RUN_WIDTH        = 1
@@ -111,6 +135,9 @@ DMA_CH_CTRL_IE_ERR_MASK      = 0x00000020
 DMA_CH_CTRL_IE_IDLE_SHIFT    = 6
 DMA_CH_CTRL_IE_IDLE_WIDTH    = 1
 DMA_CH_CTRL_IE_IDLE_MASK     = 0x00000040
+DMA_CH_CTRL_MSI_SHIFT        = 7
+DMA_CH_CTRL_MSI_WIDTH        = 1
+DMA_CH_CTRL_MSI_MASK         = 0x00000080
 DMA_CH_CTRL_COAL_COUNT_SHIFT = 16
 DMA_CH_CTRL_COAL_COUNT_WIDTH = 8
 DMA_CH_CTRL_COAL_COUNT_MASK  = 0x00FF0000
@@ -172,11 +199,33 @@ DMA_CH_IRQ_STATUS_IDLE_SHIFT = 2
 DMA_CH_IRQ_STATUS_IDLE_WIDTH = 1
 DMA_CH_IRQ_STATUS_IDLE_MASK  = 0x00000004
 
+# DMA_VEC_ADDR_LO fields
+DMA_VEC_ADDR_LO_ADDR_SHIFT = 2
+DMA_VEC_ADDR_LO_ADDR_WIDTH = 30
+DMA_VEC_ADDR_LO_ADDR_MASK  = 0xFFFFFFFC
+
+# DMA_VEC_ADDR_HI fields
+DMA_VEC_ADDR_HI_ADDR_SHIFT = 0
+DMA_VEC_ADDR_HI_ADDR_WIDTH = 32
+DMA_VEC_ADDR_HI_ADDR_MASK  = 0xFFFFFFFF
+
+# DMA_VEC_DATA fields
+DMA_VEC_DATA_DATA_SHIFT = 0
+DMA_VEC_DATA_DATA_WIDTH = 32
+DMA_VEC_DATA_DATA_MASK  = 0xFFFFFFFF
+
+# DMA_VEC_CTRL fields
+DMA_VEC_CTRL_MASK_SHIFT = 0
+DMA_VEC_CTRL_MASK_WIDTH = 1
+DMA_VEC_CTRL_MASK_MASK  = 0x00000001
+
 # reset values (registers whose reset does not depend on parameters)
 DMA_REG_ID_RESET_VALUE          = 0x444D4131
 DMA_REG_VERSION_RESET_VALUE     = 0x00010000
 DMA_REG_GCTRL_RESET_VALUE       = 0x00000000
 DMA_REG_GSTATUS_RESET_VALUE     = 0x01000000
+DMA_REG_MSI_PBA_RESET_VALUE     = 0x00000000
+DMA_REG_MSI_ERR_RESET_VALUE     = 0x00000000
 DMA_CH_CTRL_RESET_VALUE         = 0x00000000
 DMA_CH_COAL_TIMEOUT_RESET_VALUE = 0x00000000
 DMA_CH_STATUS_RESET_VALUE       = 0x00000000
@@ -187,6 +236,10 @@ DMA_CH_ERR_DESC_HI_RESET_VALUE  = 0x00000000
 DMA_CH_DOORBELL_RESET_VALUE     = 0x00000000
 DMA_CH_COMPLETED_RESET_VALUE    = 0x00000000
 DMA_CH_IRQ_STATUS_RESET_VALUE   = 0x00000000
+DMA_VEC_ADDR_LO_RESET_VALUE     = 0x00000000
+DMA_VEC_ADDR_HI_RESET_VALUE     = 0x00000000
+DMA_VEC_DATA_RESET_VALUE        = 0x00000000
+DMA_VEC_CTRL_RESET_VALUE        = 0x00000001
 
 # channel state codes (CH_STATUS.STATE)
 DMA_STATE_WIDTH    = 2
@@ -235,6 +288,8 @@ GLOBAL_REGS = {
     'CAP1': (0x00C, 'RO'),
     'GCTRL': (0x010, 'RW'),
     'GSTATUS': (0x014, 'RO'),
+    'MSI_PBA': (0x018, 'RO'),
+    'MSI_ERR': (0x01C, 'W1C'),
 }
 CHANNEL_REGS = {
     'CTRL': (0x00, 'RW'),
@@ -247,6 +302,12 @@ CHANNEL_REGS = {
     'DOORBELL': (0x20, 'WO'),
     'COMPLETED': (0x24, 'RO'),
     'IRQ_STATUS': (0x28, 'W1C'),
+}
+VECTOR_REGS = {
+    'ADDR_LO': (0x00, 'RW'),
+    'ADDR_HI': (0x04, 'RW'),
+    'DATA': (0x08, 'RW'),
+    'CTRL': (0x0C, 'RW'),
 }
 
 
@@ -262,6 +323,20 @@ def ch_reg(channel: int, offset: int) -> int:
     if not 0 <= offset < DMA_CH_STRIDE:
         raise ValueError(f"channel register offset {offset:#x} out of range")
     return ch_base(channel) + offset
+
+
+def vec_base(vector: int) -> int:
+    """Byte offset of MSI `vector`'s registers (vector NUM_CHANNELS is the error vector)."""
+    if not 0 <= vector < DMA_MAX_VECTORS:
+        raise ValueError(f"vector {vector} out of range 0..{DMA_MAX_VECTORS - 1}")
+    return DMA_VEC0_BASE + vector * DMA_VEC_STRIDE
+
+
+def vec_reg(vector: int, offset: int) -> int:
+    """Byte offset of a vector register, e.g. vec_reg(0, DMA_VEC_DATA)."""
+    if not 0 <= offset < DMA_VEC_STRIDE:
+        raise ValueError(f"vector register offset {offset:#x} out of range")
+    return vec_base(vector) + offset
 
 
 def field_get(value: int, shift: int, width: int) -> int:

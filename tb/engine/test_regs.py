@@ -26,7 +26,9 @@ from dmaengine.regs import (
     DMA_CH_CUR_DESC_LO, DMA_CH_DOORBELL, DMA_CH_ERR_DESC_HI, DMA_CH_ERR_DESC_LO, DMA_CH_IRQ_STATUS,
     DMA_CH_STATUS, DMA_CH_STRIDE, DMA_GCTRL_BME_MASK, DMA_GCTRL_GIE_MASK, DMA_GSTATUS_QUIESCENT_SHIFT, DMA_ID_VALUE, DMA_REG_CAP0, DMA_REG_CAP1,
     DMA_REG_GCTRL, DMA_REG_GSTATUS, DMA_REG_ID, DMA_REG_VERSION, DMA_VERSION_VALUE, GLOBAL_REGS,
-    ch_reg,
+    DMA_CH_CTRL_MSI_MASK, DMA_CAP1_MSI_VECTORS_SHIFT, DMA_REG_MSI_ERR, DMA_REG_MSI_PBA,
+    DMA_VEC0_BASE, DMA_VEC_ADDR_HI, DMA_VEC_ADDR_LO, DMA_VEC_CTRL, DMA_VEC_DATA, DMA_VEC_STRIDE,
+    VECTOR_REGS, ch_reg, vec_reg,
 )
 
 # ----------------------------------------------------------------------------- pytest side
@@ -54,10 +56,13 @@ def test_regs(cfg):
 
 OKAY, SLVERR = 0, 2
 CTRL_STORED = (DMA_CH_CTRL_RUN_MASK | DMA_CH_CTRL_IE_DONE_MASK | DMA_CH_CTRL_IE_ERR_MASK
-               | DMA_CH_CTRL_IE_IDLE_MASK | (0xFF << DMA_CH_CTRL_COAL_COUNT_SHIFT))
+               | DMA_CH_CTRL_IE_IDLE_MASK | DMA_CH_CTRL_MSI_MASK | (0xFF << DMA_CH_CTRL_COAL_COUNT_SHIFT))
 RW_REGS = {DMA_CH_CTRL: CTRL_STORED, DMA_CH_COAL_TIMEOUT: 0xFFFFFFFF,
            DMA_CH_CUR_DESC_LO: 0xFFFFFFFF, DMA_CH_CUR_DESC_HI: 0xFFFFFFFF}
 PULSES = ("ch_reset", "ch_doorbell", "ch_cur_desc_wr")
+VEC_RW = {DMA_VEC_ADDR_LO: 0xFFFFFFFC, DMA_VEC_ADDR_HI: 0xFFFFFFFF, DMA_VEC_DATA: 0xFFFFFFFF,
+          DMA_VEC_CTRL: 0x1}
+VEC_RESET = {DMA_VEC_ADDR_LO: 0, DMA_VEC_ADDR_HI: 0, DMA_VEC_DATA: 0, DMA_VEC_CTRL: 1}
 
 
 def params():
@@ -72,6 +77,8 @@ class Env:
         self.dut = dut
         self.p = params()
         self.n = self.p["NUM_CHANNELS"]
+        self.nv = self.n + 1      # MSI vectors
+        self.msi_events = []      # (cycle, msi_event) of every cycle it is non-zero
         self.rng = random.Random(cocotb.RANDOM_SEED)
         # master=False: the test drives s_axil itself (RawAxil)
         self.master = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst) if master else None
@@ -85,7 +92,7 @@ class Env:
         dut = self.dut
         for name in ("ch_state", "ch_waiting", "ch_err_code", "ch_err_desc", "ch_cur_desc",
                      "ch_completed", "ch_irq_done_set", "ch_irq_err_set", "ch_irq_idle_set",
-                     "quiescent"):
+                     "quiescent", "msi_pending", "msi_err_set"):
             getattr(dut, name).value = 0
         dut.rst.value = 1
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
@@ -119,6 +126,9 @@ class Env:
                 if v:
                     self.pulses.append((self.cycle, name, v, int(dut.ch_cur_desc_wdata.value)))
             self.irq_log.append((self.cycle, int(dut.irq.value), int(dut.irq_global.value)))
+            ev = int(dut.msi_event.value)
+            if ev:
+                self.msi_events.append((self.cycle, ev))
 
     async def read(self, addr, resp=OKAY):
         r = await self.master.read(addr, 4)
@@ -157,7 +167,8 @@ class Env:
 def cap_values(p):
     cap0 = (p["NUM_CHANNELS"] | (p["DATA_WIDTH"] // 8) << 8 | p["ADDR_WIDTH"] << 16
             | p["LEN_WIDTH"] << 24)
-    cap1 = p["MAX_BURST_LEN"] | p["CMD_DEPTH"] << 16 | (p["IOMMU_PRESENT"] & 1) << 24
+    cap1 = (p["MAX_BURST_LEN"] | p["CMD_DEPTH"] << 16 | (p["IOMMU_PRESENT"] & 1) << 24
+            | (p["NUM_CHANNELS"] + 1) << DMA_CAP1_MSI_VECTORS_SHIFT)
     return cap0, cap1
 
 
@@ -172,7 +183,10 @@ async def pulse_set(env, name, c):
 def unmapped_addresses(env):
     """A sample of every kind of unmapped address."""
     n = env.n
-    addrs = [0x018, 0x01C, 0x020, 0x040, 0x0FC, 0x080 + 4 * env.rng.randrange(32)]
+    addrs = [0x020, 0x024, 0x040, 0x0FC, 0x080 + 4 * env.rng.randrange(32)]
+    for v in range(env.nv, 9 + 1):   # vectors beyond NUM_CHANNELS + 1, and just past the table
+        addrs += [DMA_VEC0_BASE + v * DMA_VEC_STRIDE, DMA_VEC0_BASE + v * DMA_VEC_STRIDE + DMA_VEC_CTRL]
+    addrs += [DMA_VEC0_BASE - 4, 0x900, 0xA00 + 4 * env.rng.randrange(64)]
     for c in range(n):
         for off in (0x0C, 0x2C, 0x30, 0x34, 0x38, 0x3C):
             addrs.append(ch_reg(c, off))
@@ -194,7 +208,11 @@ async def snapshot(env):
     for c in range(env.n):
         for name, (off, _) in CHANNEL_REGS.items():
             vals[(c, name)] = await env.read(ch_reg(c, off))
-    for sig in ("ch_run", "ch_cur_desc_wdata", "ch_coal_count", "ch_coal_timeout", "irq", "irq_global"):
+    for v in range(env.nv):
+        for name, (off, _) in VECTOR_REGS.items():
+            vals[("vec", v, name)] = await env.read(vec_reg(v, off))
+    for sig in ("ch_run", "ch_cur_desc_wdata", "ch_coal_count", "ch_coal_timeout", "irq", "irq_global",
+                "vec_addr", "vec_data", "vec_mask"):
         vals[sig] = int(getattr(env.dut, sig).value)
     return vals
 
@@ -217,9 +235,15 @@ async def reset_values(dut):
     for c in range(env.n):
         for name, (off, _) in CHANNEL_REGS.items():
             assert await env.read(ch_reg(c, off)) == 0, f"channel {c} {name}"
+    assert await env.read(DMA_REG_MSI_PBA) == 0 and await env.read(DMA_REG_MSI_ERR) == 0
+    for v in range(env.nv):
+        for off, reset in VEC_RESET.items():
+            assert await env.read(vec_reg(v, off)) == reset, f"vector {v} offset {off:#x}"
     for sig in ("ch_run", "ch_reset", "ch_doorbell", "ch_cur_desc_wr", "ch_cur_desc_wdata",
-                "ch_coal_count", "ch_coal_timeout", "irq", "irq_global"):
+                "ch_coal_count", "ch_coal_timeout", "irq", "irq_global", "vec_addr", "vec_data",
+                "msi_event"):
         assert int(getattr(dut, sig).value) == 0, sig
+    assert int(dut.vec_mask.value) == (1 << env.nv) - 1, "vectors reset masked"
     assert env.take_pulses() == []
     await env.finish()
 
@@ -690,4 +714,135 @@ async def raw_write_orders_and_strobes(dut):
     await t
     assert await raw.b() == SLVERR
     assert env.out("ch_coal_timeout", c, 32) == 1
+    await env.finish()
+
+
+# ----------------------------------------------------------------------------- MSI
+
+@cocotb.test()
+async def msi_vector_table(dut):
+    """Vector table: RW with byte strobes, ADDR_LO bits 1:0 read 0, outputs follow the model."""
+    env = Env(dut)
+    await env.start(backpressure=True)
+    rng = env.rng
+    model = {(v, off): VEC_RESET[off] for v in range(env.nv) for off in VEC_RW}
+    for _ in range(30 * env.nv):
+        v = rng.randrange(env.nv)
+        off = rng.choice(list(VEC_RW))
+        value = rng.getrandbits(32)
+        first = rng.randrange(4)
+        nbytes = rng.randrange(1, 5 - first)
+        await env.write(vec_reg(v, off) + first, value, nbytes=nbytes)
+        mask = ((1 << 8 * nbytes) - 1) << 8 * first
+        model[v, off] = ((model[v, off] & ~mask) | ((value << 8 * first) & mask)) & VEC_RW[off]
+        assert await env.read(vec_reg(v, off)) == model[v, off]
+        for w in range(env.nv):
+            assert env.out("vec_addr", w, 64) == model[w, DMA_VEC_ADDR_HI] << 32 | model[w, DMA_VEC_ADDR_LO]
+            assert env.out("vec_data", w, 32) == model[w, DMA_VEC_DATA]
+            assert env.out("vec_mask", w, 1) == model[w, DMA_VEC_CTRL]
+    for (v, off), exp in model.items():
+        assert await env.read(vec_reg(v, off)) == exp
+    await env.finish()
+
+
+@cocotb.test()
+async def msi_events(dut):
+    """Message mode: one msi_event pulse on vector c per cycle in which an enabled IRQ_STATUS
+    bit is set, irq[c] stays 0; wire mode: no event; a RESET write masks the pulse."""
+    env = Env(dut)
+    await env.start()
+    rng = env.rng
+    sets = ("ch_irq_done_set", "ch_irq_err_set", "ch_irq_idle_set")
+    ie_masks = (DMA_CH_CTRL_IE_DONE_MASK, DMA_CH_CTRL_IE_ERR_MASK, DMA_CH_CTRL_IE_IDLE_MASK)
+    msi = [0] * env.n
+    ie = [0] * env.n
+    expected = []            # vector of every event expected, in order
+    status = [0] * env.n
+    for _ in range(30 * env.n):
+        c = rng.randrange(env.n)
+        op = rng.randrange(3)
+        if op == 0:
+            ie[c] = rng.randrange(8)
+            msi[c] = rng.randrange(2)
+            await env.write(ch_reg(c, DMA_CH_CTRL),
+                            sum(m for i, m in enumerate(ie_masks) if ie[c] >> i & 1)
+                            | (DMA_CH_CTRL_MSI_MASK if msi[c] else 0))
+        elif op == 1:
+            b = rng.randrange(3)
+            await pulse_set(env, sets[b], c)
+            status[c] |= 1 << b
+            if msi[c] and ie[c] >> b & 1:
+                expected.append(c)
+        else:
+            await env.write(ch_reg(c, DMA_CH_IRQ_STATUS), 7)
+            status[c] = 0
+        await ClockCycles(dut.clk, 3)
+        await ReadOnly()
+        exp_irq = sum(1 << i for i in range(env.n) if not msi[i] and status[i] & ie[i])
+        assert int(dut.irq.value) == exp_irq
+        await RisingEdge(dut.clk)
+    got = []
+    for _, ev in env.msi_events:
+        assert ev & (ev - 1) == 0, f"two vectors in one cycle in this test: {ev:#x}"
+        assert not ev >> env.n, "the error vector's event never comes from dma_regs"
+        got.append(ev.bit_length() - 1)
+    assert got == expected, f"events {got} expected {expected}"
+    assert expected, "no event was exercised"
+    await env.finish()
+
+
+@cocotb.test()
+async def msi_pba_and_err(dut):
+    """MSI_PBA reads msi_pending; MSI_ERR: set by msi_err_set pulses (a set wins over a W1C
+    clear in the same cycle), W1C, drives irq_global with GIE."""
+    env = Env(dut)
+    await env.start()
+    rng = env.rng
+    full = (1 << env.nv) - 1
+    for _ in range(6):
+        v = rng.getrandbits(env.nv)
+        dut.msi_pending.value = v
+        await RisingEdge(dut.clk)
+        assert await env.read(DMA_REG_MSI_PBA) == v
+        await env.write(DMA_REG_MSI_PBA, 0xFFFFFFFF)      # RO: ignored
+        assert await env.read(DMA_REG_MSI_PBA) == v
+    err = 0
+    await env.write(DMA_REG_GCTRL, 1)                      # GIE
+    for _ in range(8 * env.nv):
+        if rng.random() < 0.5:
+            bits = rng.getrandbits(env.nv) or 1
+            await RisingEdge(dut.clk)
+            dut.msi_err_set.value = bits
+            await RisingEdge(dut.clk)
+            dut.msi_err_set.value = 0
+            err |= bits
+        else:
+            clr = rng.getrandbits(32)
+            await env.write(DMA_REG_MSI_ERR, clr)
+            err &= ~clr & full
+        await env.settle(2)
+        assert await env.read(DMA_REG_MSI_ERR) == err
+        await ReadOnly()
+        assert int(dut.irq_global.value) == int(err != 0)
+        assert int(dut.irq.value) == 0
+        await RisingEdge(dut.clk)
+    # a set and a clear of the same bit in one cycle: the set wins
+    raw_set = 1 << rng.randrange(env.nv)
+    await env.write(DMA_REG_MSI_ERR, full)
+    write = cocotb.start_soon(env.write(DMA_REG_MSI_ERR, raw_set))
+    for _ in range(40):                                  # pulse while the write is performed
+        await RisingEdge(dut.clk)
+        dut.msi_err_set.value = raw_set
+        await ReadOnly()
+        if int(dut.s_axil_bvalid.value):
+            break
+    await RisingEdge(dut.clk)
+    dut.msi_err_set.value = 0
+    await write
+    assert await env.read(DMA_REG_MSI_ERR) == raw_set
+    await env.write(DMA_REG_GCTRL, 0)
+    await env.settle(2)
+    await ReadOnly()
+    assert int(dut.irq_global.value) == 0, "GIE = 0 masks the MSI error line"
+    await RisingEdge(dut.clk)
     await env.finish()

@@ -81,6 +81,9 @@ def source_engine(nch):
     for c in range(nch):
         for r in DM.CHANNEL_REGS:
             out[f"CH[{c}].{r['name']}"] = (DM.CH0_BASE + c * DM.CH_STRIDE + r["offset"], DM.REG_WIDTH, r)
+    for v in range(nch + 1):
+        for r in DM.VECTOR_REGS:
+            out[f"VEC[{v}].{r['name']}"] = (DM.VEC0_BASE + v * DM.VEC_STRIDE + r["offset"], DM.REG_WIDTH, r)
     return out
 
 
@@ -180,7 +183,7 @@ def test_rdl_top():
     # parameters pass through: 2 channels, 32-bit addresses (PAS = min(ADDR_WIDTH, 56))
     root = elaborate(GF.TOP_DEF, {"NUM_CHANNELS": 2, "ADDR_WIDTH": 32})
     e, i = (c for c in root.top.children())
-    assert len(rdl_regs(e)) == len(DM.GLOBAL_REGS) + 2 * len(DM.CHANNEL_REGS)
+    assert len(rdl_regs(e)) == len(DM.GLOBAL_REGS) + 2 * len(DM.CHANNEL_REGS) + 3 * len(DM.VECTOR_REGS)
     assert rdl_regs(i)["CAPABILITIES"].get_child_by_name("PAS").get_property("reset") == 32
     assert rdl_regs(e)["CAP0"].get_child_by_name("ADDR_WIDTH").get_property("reset") == 32
 
@@ -266,6 +269,8 @@ def test_ipxact_memory_map(component):
         src |= {("engine", r["name"], f["name"]): f for f in r["fields"]}
     for r in DM.CHANNEL_REGS:
         src |= {("engine", "CH", r["name"], f["name"]): f for f in r["fields"]}
+    for r in DM.VECTOR_REGS:
+        src |= {("engine", "VEC", r["name"], f["name"]): f for f in r["fields"]}
     for r in IM.REGS:
         src |= {("iommu", r["name"], f["name"]): f for f in r["fields"]}
     seen = 0
@@ -423,6 +428,15 @@ def test_peakrdl_cheader_agrees_with_include(tmp_path):
             for a, b in (("bp", "SHIFT"), ("bw", "WIDTH"), ("bm", "MASK")):
                 sa(f"{C}__{r['name']}__{f['name']}_{a} == DMA_CH_{r['name']}_{f['name']}_{b}")
     sa("sizeof(((dma_engine_regs_t *)0)->CH[0]) == DMA_CH_STRIDE")
+    V = "DMA_ENGINE_REGS__DMA_VECTOR_REGS"
+    for v in range(DEFAULTS["NUM_CHANNELS"] + 1):
+        for r in DM.VECTOR_REGS:
+            sa(f"offsetof(dma_engine_regs_t, VEC[{v}].{r['name']}) == DMA_VEC_REG({v}, DMA_VEC_{r['name']})")
+    for r in DM.VECTOR_REGS:
+        for f in r["fields"]:
+            for a, b in (("bp", "SHIFT"), ("bw", "WIDTH"), ("bm", "MASK")):
+                sa(f"{V}__{r['name']}__{f['name']}_{a} == DMA_VEC_{r['name']}_{f['name']}_{b}")
+    sa("sizeof(((dma_engine_regs_t *)0)->VEC[0]) == DMA_VEC_STRIDE")
     for r in IM.REGS:
         sa(f"offsetof(dma_iommu_regs_t, {r['name']}) == IOMMU_REG_{r['name']}")
         sa(f"sizeof(((dma_iommu_regs_t *)0)->{r['name']}) * 8 == {r['width']}")
@@ -436,10 +450,11 @@ def test_peakrdl_cheader_agrees_with_include(tmp_path):
     r = subprocess.run([cc, "-std=gnu99", "-fsyntax-only", "-Wall", "-Werror", f"-I{tmp_path}",
                         f"-I{ROOT / 'include'}", str(src)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[:4000]
-    nfields = (sum(len(r["fields"]) for r in DM.GLOBAL_REGS + DM.CHANNEL_REGS)
+    nfields = (sum(len(r["fields"]) for r in DM.GLOBAL_REGS + DM.CHANNEL_REGS + DM.VECTOR_REGS)
                + sum(len(r["fields"]) for r in IM.REGS))
-    assert len(asserts) == 3 * nfields + len(DM.GLOBAL_REGS) + 2 * len(IM.REGS) + 1 \
-        + DEFAULTS["NUM_CHANNELS"] * len(DM.CHANNEL_REGS)
+    assert len(asserts) == 3 * nfields + len(DM.GLOBAL_REGS) + 2 * len(IM.REGS) + 2 \
+        + DEFAULTS["NUM_CHANNELS"] * len(DM.CHANNEL_REGS) \
+        + (DEFAULTS["NUM_CHANNELS"] + 1) * len(DM.VECTOR_REGS)
 
 
 def test_html_reference(tmp_path):

@@ -23,6 +23,14 @@ over the platform memory. busdma's IommuPlatform programs the RTL IOMMU through
 AsyncIommuHw (register writes queued in order to the AXI4-Lite bus_space at 0x1000);
 the test bench adds a fault queue (IommuFaultQueue). MappedPagesMonitor checks that every
 burst on m_axi lies in pages busdma had mapped (loaded buffers, rings) at that time.
+
+Message-signalled interrupts (``SystemEnv(..., imsic_harts=H)``): an IMSIC model
+(tb/dmatb/imsic.py) with H interrupt files at IMSIC_BASE (below 4 GiB, its pages taken
+out of the allocator: device registers, not RAM) takes the writes of the port the
+engine's messages leave by (m_axi_sg; m_axi on dma_top, after translation).
+``attach_driver(msi=True)`` gives the driver one vector per channel, vector v on hart
+v % H with identity v + 1 (the error vector too), and serves the files instead of the
+irq lines.
 """
 from __future__ import annotations
 
@@ -46,6 +54,7 @@ from dmatb.memory import AxiMemory, random_depths
 CLK_NS = 10
 GiB = 1 << 30
 IOMMU_BASE = IR.IOMMU_DMA_TOP_BASE   # dma_top: the IOMMU's register page on the AXI4-Lite port
+IMSIC_BASE = 0x2800_0000             # the interrupt files (as on QEMU's virt machine)
 
 
 class BusError(OSError):
@@ -318,7 +327,7 @@ class StreamSource:
 class SystemEnv:
     def __init__(self, dut, platform: str = "bounce", *, memory_size: int = 8 * GiB,
                  dma_limit: int = busdma.BUS_SPACE_MAXADDR_32BIT, seed: int | None = None,
-                 checkers: bool = True, max_bounce_pages: int = 8192):
+                 checkers: bool = True, max_bounce_pages: int = 8192, imsic_harts: int = 0):
         self.dut = dut
         self.seed = cocotb.RANDOM_SEED if seed is None else seed
         self.rng = random.Random(self.seed)
@@ -373,6 +382,15 @@ class SystemEnv:
         for bfm in (mems[0].write_if, mems[0].read_if, mems[1].write_if, mems[1].read_if,
                     self.axil.write_if, self.axil.read_if):
             bfm.log.setLevel(logging.WARNING)
+        self.imsic = None
+        if imsic_harts:
+            from dmatb.imsic import FILE_SIZE, Imsic
+
+            self.imsic = Imsic(IMSIC_BASE, harts=imsic_harts)
+            self.memory.allocator.claim([IMSIC_BASE + h * FILE_SIZE for h in range(imsic_harts)])
+            # before the memory leaves reset, so that every AW is seen (Imsic.attach)
+            self.imsic.attach(self.mem if self.is_top else self.sg_mem)
+        self.msi_vectors: dict[tuple[int, int], int] = {}     # (hart, identity) -> vector
         self.sink = StorageSink(dut, clk, rst)
         self.source = StreamSource(dut, clk, rst)
         if platform == "iommu":
@@ -447,13 +465,35 @@ class SystemEnv:
             return self.platform.bus_get_dma_tag(0)   # see _translate_memories
         return self.platform.bus_get_dma_tag(channel)
 
-    async def attach_driver(self, use_irq: bool = True, **kwargs) -> DmaEngineDriver:
+    def msi_target(self, vector: int):
+        """Vector v's message: hart v % harts, identity v + 1."""
+        from dmaengine.driver import MsiVector
+
+        hart = vector % self.imsic.harts
+        self.msi_vectors[(hart, vector + 1)] = vector
+        return MsiVector(self.imsic.addr(hart), vector + 1)
+
+    async def _msi_loop(self, drv):
+        """The harts' interrupt handlers: claim each pending identity, call its vector's."""
+        clk = self.dut.clk
+        while True:
+            await ClockCycles(clk, 4)
+            for h in range(self.imsic.harts):
+                while (ident := self.imsic.claim(h)):
+                    await drv.msi_intr(self.msi_vectors[(h, ident)])
+
+    async def attach_driver(self, use_irq: bool = True, msi: bool = False, **kwargs) -> DmaEngineDriver:
         kwargs.setdefault("sleep", lambda: ClockCycles(self.dut.clk, 16))
+        if msi:
+            assert self.imsic is not None, "SystemEnv(imsic_harts=...) for message-signalled interrupts"
+            kwargs["msi"] = self.msi_target
         drv = DmaEngineDriver(self.parent_for, self.bst, 0, lowaddr=self.dma_limit,
                               use_irq=use_irq, **kwargs)
         await drv.attach()
         self.driver = drv
-        if use_irq:
+        if msi:
+            self._irq_task = cocotb.start_soon(self._msi_loop(drv))
+        elif use_irq:
             self._irq_task = cocotb.start_soon(drv.interrupt_loop(self.wait_irq))
         return drv
 
