@@ -470,25 +470,27 @@ module dma_frontend #(
     // data, which the datapath produces only while it can hand over the statuses of
     // earlier commands. So the datapath's statuses must never wait for the write-back
     // port: a command is issued only while the write-back queue has room for its status
-    // counting every command issued and not yet written back (cmd_out: issued, status
-    // not taken; plus the status register and the queue). dp_sts_ready then never drops
-    // (sts_room_q stays as the safety net it was).
-    reg  [CMD_DEPTH_LOG2+1:0] cmd_out;
-    wire [CMD_DEPTH_LOG2+1:0] cmd_out_n = cmd_out + {{(CMD_DEPTH_LOG2+1){1'b0}}, c_issue}
-                                                  - {{(CMD_DEPTH_LOG2+1){1'b0}}, sts_take};
-    wire [CMD_DEPTH_LOG2+2:0] wb_used_n = {1'b0, cmd_out_n} + {2'b00, wbq_count_n}
-                                        + {{(CMD_DEPTH_LOG2+2){1'b0}}, sts_take};
+    // counting every command issued and not yet written back (wb_used: +1 per command
+    // issued, -1 per write-back leaving the queue; a status on its way from the
+    // datapath to the queue stays counted). dp_sts_ready then never drops (sts_room_q
+    // stays as the safety net it was). The late c_issue only picks one of two
+    // precomputed compares.
+    reg  [CMD_DEPTH_LOG2+1:0] wb_used;
+    wire [CMD_DEPTH_LOG2+1:0] wb_base = wb_used - {{(CMD_DEPTH_LOG2+1){1'b0}}, aw_load};
+    localparam [CMD_DEPTH_LOG2+1:0] WBQ_DEPTH = 1 << CMD_DEPTH_LOG2;
+    wire credit_if_issue = (wb_base < WBQ_DEPTH - 1);
+    wire credit_if_not   = (wb_base < WBQ_DEPTH);
     always @(posedge clk) begin
         if (rst) begin
             wbq_count  <= {(CMD_DEPTH_LOG2+1){1'b0}};
             sts_room_q <= 1'b0;
-            cmd_out    <= {(CMD_DEPTH_LOG2+2){1'b0}};
+            wb_used    <= {(CMD_DEPTH_LOG2+2){1'b0}};
             wb_credit  <= 1'b0;
         end else begin
             wbq_count  <= wbq_count_n;
             sts_room_q <= (wbq_held_n < (1 << CMD_DEPTH_LOG2));
-            cmd_out    <= cmd_out_n;
-            wb_credit  <= (wb_used_n < (1 << CMD_DEPTH_LOG2));
+            wb_used    <= wb_base + {{(CMD_DEPTH_LOG2+1){1'b0}}, c_issue};
+            wb_credit  <= c_issue ? credit_if_issue : credit_if_not;
         end
     end
 

@@ -5,8 +5,11 @@
 //
 // An event (a one-cycle pulse from the register block) sets its vector's pending
 // bit. While the bus master is enabled, a pending and unmasked vector is picked
-// round robin into the request register, its pending bit clearing in the same
-// cycle (an event in that cycle sets it again: a new message). The front end takes
+// round robin, its pending bit clearing in the same cycle (an event in that cycle
+// sets it again: a new message); the pick is registered (one-hot) and the next
+// cycle loads that vector's table entry into the request register (an AND-OR of
+// the registered pick: no path from the pending bits through the arbiter into the
+// 96 bits of address and data, for Fmax). The front end takes
 // the request into its write-back AW stage (msi_take), and reports the write's B
 // response (msi_b_valid); an error response is passed on as msi_err_set for the
 // vector, and also makes an event of the error vector (the last one) unless that
@@ -61,13 +64,16 @@ module dma_msi #(
     wire [NV-1:0]    grant;
     wire [VEC_W-1:0] grant_idx;
     wire             any;
-    wire             pick = !msi_valid && bus_enable && any;
+    reg              sel_valid;          // a vector picked, its entry loads next cycle
+    reg  [NV-1:0]    sel;                // the picked vector, one-hot
+    reg  [VEC_W-1:0] sel_idx;
+    wire             pick = !msi_valid && !sel_valid && bus_enable && any;
     dma_rr_arbiter #(.N(NV)) vec_arb (
         .clk(clk), .rst(rst), .req(cand), .advance(pick),
         .grant(grant), .grant_idx(grant_idx), .any(any)
     );
 
-    // the picked vector's table entry (AND-OR: grant is one-hot)
+    // the picked vector's table entry (AND-OR of the registered one-hot pick)
     reg [63:0] sel_addr;
     reg [31:0] sel_data;
     integer v;
@@ -75,8 +81,8 @@ module dma_msi #(
         sel_addr = 64'd0;
         sel_data = 32'd0;
         for (v = 0; v < NV; v = v + 1) begin
-            sel_addr = sel_addr | (vec_addr[v*64 +: 64] & {64{grant[v]}});
-            sel_data = sel_data | (vec_data[v*32 +: 32] & {32{grant[v]}});
+            sel_addr = sel_addr | (vec_addr[v*64 +: 64] & {64{sel[v]}});
+            sel_data = sel_data | (vec_data[v*32 +: 32] & {32{sel[v]}});
         end
     end
     wire [ADDR_WIDTH-1:0] sel_addr_w = sel_addr[ADDR_WIDTH-1:0];
@@ -91,6 +97,9 @@ module dma_msi #(
     always @(posedge clk) begin
         if (rst) begin
             pend        <= {NV{1'b0}};
+            sel_valid   <= 1'b0;
+            sel         <= {NV{1'b0}};
+            sel_idx     <= {VEC_W{1'b0}};
             msi_valid   <= 1'b0;
             msi_addr    <= {ADDR_WIDTH{1'b0}};
             msi_data    <= 32'd0;
@@ -100,24 +109,29 @@ module dma_msi #(
         end else begin
             pend        <= (pend & ~(grant & {NV{pick}})) | ev;
             msi_err_set <= b_err_vec;
+            sel_valid <= pick;
             if (pick) begin
+                sel     <= grant;
+                sel_idx <= grant_idx;
+            end
+            if (sel_valid) begin
                 msi_valid <= 1'b1;
                 msi_addr  <= sel_addr_w;     // bits 1:0 are 0 in the table
                 msi_data  <= sel_data;
                 // vector c is channel c's (device ID c); the error vector uses 0
-                msi_user  <= (grant_idx == ERRV[VEC_W-1:0]) ? {USER_WIDTH{1'b0}}
-                                                            : grant_idx[USER_WIDTH-1:0];
-                msi_vec   <= grant_idx;
+                msi_user  <= (sel_idx == ERRV[VEC_W-1:0]) ? {USER_WIDTH{1'b0}}
+                                                          : sel_idx[USER_WIDTH-1:0];
+                msi_vec   <= sel_idx;
             end else if (msi_take) begin
                 msi_valid <= 1'b0;
             end
         end
     end
-    assign busy = msi_valid;
+    assign busy = msi_valid || sel_valid;
 
     generate
         if (VEC_W > USER_WIDTH) begin : g_user_narrow
-            wire unused_idx = ^grant_idx[VEC_W-1:USER_WIDTH];
+            wire unused_idx = ^sel_idx[VEC_W-1:USER_WIDTH];
         end
     endgenerate
 endmodule
