@@ -103,6 +103,38 @@ PROOFS = [
           why="every control state (AW/W/AR held and sent flags, both selects) is reached "
               "within 6 cycles of reset; a request's answer is due within 12 more: 24 covers "
               "a full write and read through each port after any such state"),
+    Proof("msi_v4", "wrap_msi", "dma_msi", "prove", 4, True,
+          "message port (fv_handshake source), pick and payload, pending bits, error vector, "
+          "round robin within NV-1 picks and a cycle bound",
+          {"NUM_VECTORS": 4, "ADDR_WIDTH": 8, "USER_WIDTH": 1, "TAKE_WAIT": 2},
+          taps={"f_last_dut": "dut.vec_arb.last"}),
+    Proof("msi_v3", "wrap_msi", "dma_msi", "prove", 4, True,
+          "as msi_v4, 3 vectors (a B response may name the unused vector 3), AWUSER as wide as the index",
+          {"NUM_VECTORS": 3, "ADDR_WIDTH": 8, "USER_WIDTH": 2, "TAKE_WAIT": 1},
+          taps={"f_last_dut": "dut.vec_arb.last"}),
+    Proof("axi_mux_rd", "wrap_axi_mux", "dma_axi_mux", "bmc", 14, False,
+          "reads: s0_axi, s1_axi slaves and m_axi master (fv_axi4, slave checked per ID), "
+          "AR once with ID {input, id} and payload unchanged, R routed by the ID bit",
+          {"DATA_WIDTH": 32, "ADDR_WIDTH": 12, "S_ID_WIDTH": 1, "USER_WIDTH": 1,
+           "WFIFO_DEPTH_LOG2": 1, "MAX_BURST": 4, "S_OUT": 1, "CHECK_RD": 1, "CHECK_WR": 0},
+          taps={"f_mid0": "p_m0.f_id", "f_mid1": "p_m1.f_id", "f_mid2": "p_m2.f_id", "f_mid3": "p_m3.f_id"},
+          why="the read side's state is the AR arbiter pointer, the AR register and the "
+              "checkers' outstanding reads (one per input, two on m_axi): both inputs' ARs are "
+              "out and a 4-beat R burst is returning by step 5 (cover), and an input's AR, its "
+              "register stage and its 4 beats take 6 cycles: 14 steps return two full bursts "
+              "per input, interleaved, after every pointer and register state"),
+    Proof("axi_mux_wr", "wrap_axi_mux", "dma_axi_mux", "bmc", 10, False,
+          "writes: s0_axi, s1_axi slaves and m_axi master (fv_axi4, slave checked per ID), "
+          "AW once with ID {input, id} and payload unchanged, W beat for beat in AW order, B routed",
+          {"DATA_WIDTH": 32, "ADDR_WIDTH": 12, "S_ID_WIDTH": 1, "USER_WIDTH": 1,
+           "WFIFO_DEPTH_LOG2": 1, "MAX_BURST": 2, "S_OUT": 1, "CHECK_RD": 0, "CHECK_WR": 1},
+          taps={"f_mid0": "p_m0.f_id", "f_mid1": "p_m1.f_id", "f_mid2": "p_m2.f_id", "f_mid3": "p_m3.f_id"},
+          why="the write side's state is the AW arbiter pointer, the AW register, the 2-entry "
+              "W-order FIFO and one write per input: the FIFO is full with s1's burst ending by "
+              "step 4, a B returns with two writes outstanding by step 5, and three bursts have "
+              "gone out (the FIFO's pointers wrapped) by step 6 (covers); 10 steps add an AW "
+              "stall, a W stall and a B to each input after those states. (Deeper is out of "
+              "reach: each step past 10 costs Boolector 3 to 4 times the one before.)"),
 ]
 
 

@@ -781,6 +781,16 @@ async def msi_events(dut):
         exp_irq = sum(1 << i for i in range(env.n) if not msi[i] and status[i] & ie[i])
         assert int(dut.irq.value) == exp_irq
         await RisingEdge(dut.clk)
+    # and on every channel for sure: message mode, all causes enabled, one set each
+    for c in range(env.n):
+        await env.write(ch_reg(c, DMA_CH_CTRL), sum(ie_masks) | DMA_CH_CTRL_MSI_MASK)
+        for b in range(3):
+            await pulse_set(env, sets[b], c)
+            expected.append(c)
+            await ClockCycles(dut.clk, 3)
+        await ReadOnly()
+        assert int(dut.irq.value) >> c & 1 == 0, "a channel in message mode raised its irq line"
+        await RisingEdge(dut.clk)
     got = []
     for _, ev in env.msi_events:
         assert ev & (ev - 1) == 0, f"two vectors in one cycle in this test: {ev:#x}"
