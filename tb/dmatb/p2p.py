@@ -36,8 +36,7 @@ import random
 import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
-from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame,
-                           AxiStreamSink, AxiStreamSource)
+from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster
 
 import busdma
 from dmaengine.driver import DmaEngineDriver
@@ -45,40 +44,13 @@ from dmatb.axi_checker import AxiChecker, AxiLiteChecker, AxiStreamChecker
 from dmatb.interconnect import AxiInterconnect, Target
 from dmatb.memory import random_depths
 from dmatb.uvm.system import (IOMMU_BASE, AsyncIommuHw, CheckedAxiLiteTransport, IommuFaultQueue,
-                              MappedPagesMonitor, TrackedIommuPlatform)
+                              MappedPagesMonitor, StorageSink, StreamSource, TrackedIommuPlatform)
 
 CLK_NS = 10
 GiB = 1 << 30
 PEER_BASE = 0x80_0000_0000        # 512 GiB: far above RAM, inside Sv39's 56-bit physical space
 PEER_SIZE = 16 << 20
 PEER_OWNER = "gpu0"
-
-
-class StorageSource:
-    """Storage-like device on s_axis: each block it reads goes out as one frame."""
-
-    def __init__(self, dut, clk, rst):
-        self.source = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), clk, rst)
-        self.source.log.setLevel(logging.WARNING)
-        self.sent: list[bytes] = []
-
-    def send(self, block: bytes) -> None:
-        self.sent.append(bytes(block))
-        self.source.send_nowait(AxiStreamFrame(bytes(block)))
-
-
-class NicSink:
-    """NIC-like device on m_axis: every frame (TLAST-delimited) is a packet on the wire."""
-
-    def __init__(self, dut, clk, rst):
-        self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), clk, rst)
-        self.sink.log.setLevel(logging.WARNING)
-        self.packets: list[bytes] = []
-
-    def collect(self) -> list[bytes]:
-        while not self.sink.empty():
-            self.packets.append(bytes(self.sink.recv_nowait().tdata))
-        return self.packets
 
 
 class P2pSystem:
@@ -140,8 +112,8 @@ class P2pSystem:
             self.monitors = []
         self.axil.write_if.log.setLevel(logging.WARNING)
         self.axil.read_if.log.setLevel(logging.WARNING)
-        self.storage = StorageSource(dut, clk, rst)
-        self.nic = NicSink(dut, clk, rst)
+        self.storage = StreamSource(dut, clk, rst)     # storage-like device on s_axis
+        self.nic = StorageSink(dut, clk, rst)          # NIC-like device on m_axis
         self.checkers = [
             AxiChecker(dut, "m_axi", clk, rst), AxiChecker(dut, second, clk, rst),
             AxiLiteChecker(dut, "s_axil", clk, rst),
