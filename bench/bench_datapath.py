@@ -2,7 +2,10 @@
 """Datapath benchmarks (cocotb side): clock cycles for memory-to-memory copies.
 
 Utilization = bytes / (cycles x bytes per beat), cycles from the first command
-accepted to the last status. Every run is also checked byte for byte.
+accepted (cmd_valid && cmd_ready) to the last status (sts_valid && sts_ready; the
+bench holds sts_ready high); for a single command (single_*) that is its latency.
+All the commands of a scenario are offered back to back. Every run is also
+checked byte for byte.
 Results go to the JSON file named by $BENCH_OUT.
 """
 from __future__ import annotations
@@ -24,6 +27,11 @@ SCENARIOS = {
     "m2m_4k_aligned":    ([(0x00000, 0x80000, 4096)], 0),
     "m2m_b2b32_64":      ([(i * 64, 0x80000 + i * 64, 64) for i in range(32)], 0),
     "m2m_64k_lat32":     ([(0x00000, 0x80000, 65536)], 32),
+    # short commands: per-command overhead and the latency of one command
+    "b2b32_8":           ([(i * 8, 0x80000 + i * 8, 8) for i in range(32)], 0),
+    "single_8":          ([(0x00000, 0x80000, 8)], 0),
+    "single_64":         ([(0x00000, 0x80000, 64)], 0),
+    "m2m_b2b32_64_lat32": ([(i * 64, 0x80000 + i * 64, 64) for i in range(32)], 32),
 }
 
 

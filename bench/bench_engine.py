@@ -24,6 +24,7 @@ SCENARIOS = {
     "sg_chain32_64": (1, 32, 64),
     "sg_chain32_4k": (1, 32, 4096),
     "sg_4ch_4k": (4, 8, 4096),
+    "sg_chain32_8": (1, 32, 8),           # short descriptors: the per-descriptor overhead
 }
 
 
