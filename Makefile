@@ -86,7 +86,7 @@ $(SYNTH_STAMP): pyproject.toml $(STAMP)
 synth: $(SYNTH_STAMP)
 	@$(VPY) synth/synth.py
 
-# ---- FORMAL: SymbiYosys proofs (extra `formal`); see docs/formal.md
+# ---- FORMAL: SymbiYosys proofs (extra `formal`); see docs/verification.md
 #   make formal                   every proof (in parallel), one line each and a summary
 #   make formal FORMAL_ARGS=--quick    the quick set (also run by `make test`)
 .PHONY: formal

@@ -20,7 +20,9 @@
 //          VALID (assumed), the block's READYs within DUT_WAIT (asserted), the
 //          slave's responses within MAX_RESP cycles of being owed.
 // IDs are checked for one symbolic ID (f_id, any constant value): what is
-// proved for it holds for every ID.
+// proved for it holds for every ID. The slave's per-ID rules are then assumed
+// for that one ID only, so a proof of a master whose responses matter for
+// every ID uses one instance per ID with FIXED_ID set.
 // MASTER_IS_DUT = 1: the block under test is the master (the master's rules are
 // asserted, the slave's assumed); 0: it is the slave (the reverse).
 `default_nettype none
@@ -37,7 +39,8 @@ module fv_axi4 #(
     parameter ENV_WAIT      = 0,
     parameter DUT_WAIT      = 0,
     parameter MAX_RESP      = 0,
-    parameter QLOG2         = 3    // tracking queue depth 2**QLOG2 >= MAX_*_OUT
+    parameter QLOG2         = 3,   // tracking queue depth 2**QLOG2 >= MAX_*_OUT
+    parameter FIXED_ID      = -1   // >= 0: check this ID instead of a symbolic one
 ) (
     input wire                    clk,
     input wire                    rst,
@@ -94,7 +97,13 @@ module fv_axi4 #(
     localparam D  = 1 << QLOG2;
     localparam [2:0] SIZE_MAX = $clog2(NB);
 
-    (* anyconst *) reg [ID_WIDTH-1:0] f_id;
+    wire [ID_WIDTH-1:0] f_id;
+    generate if (FIXED_ID >= 0) begin : g_fixed_id
+        assign f_id = FIXED_ID;
+    end else begin : g_any_id
+        (* anyconst *) reg [ID_WIDTH-1:0] f_id_any;
+        assign f_id = f_id_any;
+    end endgenerate
 
     fv_handshake #(.WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3 + USER_WIDTH), .SRC_IS_DUT(M), .MAX_WAIT(MW)) h_aw (
         .clk(clk), .rst(rst), .valid(awvalid), .ready(awready),
