@@ -40,7 +40,8 @@ BUILD = FORMAL / "build"
 sys.path.insert(0, str(ROOT / "rtl"))
 import manifest  # noqa: E402  (rtl/manifest.py: the one RTL file list)
 
-PROPS = ["props/fv_handshake.v", "props/fv_axil.v", "props/fv_axi4.v", "props/fv_axis.v"]
+PROPS = ["props/fv_handshake.v", "props/fv_axil.v", "props/fv_axi4.v", "props/fv_axi4_ids.v",
+         "props/fv_axis.v"]
 
 
 @dataclass

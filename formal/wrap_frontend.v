@@ -119,14 +119,10 @@ module wrap_frontend #(
     always @* if (f_past) assume(!rst);
 
     // ---------------------------------------------------------------- interfaces
-    // one checker per ARID (0, 1): the slave's per-ID rules (RLAST on the right
-    // beat, R and B only for an outstanding request of that ID) are assumed for
-    // the one ID of a checker, so each ID has its own (FIXED_ID); both assert
-    // the master's rules
-    wire [8:0] f_wr_out0, f_rd_out0, f_b_due0, f_wbeat0, f_wr_out1, f_rd_out1, f_b_due1, f_wbeat1;
-    wire [3:0] f_awq_n0, f_wq_n0, f_awq_n1, f_wq_n1;
-    fv_axi4 #(.ID_WIDTH(1), .ADDR_WIDTH(16), .DATA_WIDTH(64), .USER_WIDTH(1), .MASTER_IS_DUT(1),
-          .MAX_BURST(4), .MAX_RD_OUT(4), .MAX_WR_OUT(8), .W_BEFORE_AW(1), .QLOG2(3), .FIXED_ID(0)) p_axi0 (
+    // one checker per ARID (fv_axi4_ids): the slave's per-ID rules are assumed
+    // for every ID
+    fv_axi4_ids #(.ID_WIDTH(1), .ADDR_WIDTH(16), .DATA_WIDTH(64), .USER_WIDTH(1), .MASTER_IS_DUT(1),
+          .MAX_BURST(4), .MAX_RD_OUT(4), .MAX_WR_OUT(8), .W_BEFORE_AW(1), .QLOG2(3)) p_axi (
         .clk(clk), .rst(rst),
         .awid(m_axi_sg_awid), .awaddr(m_axi_sg_awaddr), .awlen(m_axi_sg_awlen), .awsize(m_axi_sg_awsize),
         .awburst(m_axi_sg_awburst), .awlock(m_axi_sg_awlock), .awcache(m_axi_sg_awcache),
@@ -140,27 +136,7 @@ module wrap_frontend #(
         .arprot(m_axi_sg_arprot), .aruser(m_axi_sg_aruser), .arvalid(m_axi_sg_arvalid),
         .arready(m_axi_sg_arready),
         .rid(m_axi_sg_rid), .rdata(m_axi_sg_rdata), .rresp(m_axi_sg_rresp), .rlast(m_axi_sg_rlast),
-        .rvalid(m_axi_sg_rvalid), .rready(m_axi_sg_rready),
-        .f_wr_out(f_wr_out0), .f_rd_out(f_rd_out0), .f_b_due(f_b_due0), .f_awq_n(f_awq_n0),
-        .f_wq_n(f_wq_n0), .f_wbeat(f_wbeat0));
-    fv_axi4 #(.ID_WIDTH(1), .ADDR_WIDTH(16), .DATA_WIDTH(64), .USER_WIDTH(1), .MASTER_IS_DUT(1),
-          .MAX_BURST(4), .MAX_RD_OUT(4), .MAX_WR_OUT(8), .W_BEFORE_AW(1), .QLOG2(3), .FIXED_ID(1)) p_axi1 (
-        .clk(clk), .rst(rst),
-        .awid(m_axi_sg_awid), .awaddr(m_axi_sg_awaddr), .awlen(m_axi_sg_awlen), .awsize(m_axi_sg_awsize),
-        .awburst(m_axi_sg_awburst), .awlock(m_axi_sg_awlock), .awcache(m_axi_sg_awcache),
-        .awprot(m_axi_sg_awprot), .awuser(m_axi_sg_awuser), .awvalid(m_axi_sg_awvalid),
-        .awready(m_axi_sg_awready),
-        .wdata(m_axi_sg_wdata), .wstrb(m_axi_sg_wstrb), .wlast(m_axi_sg_wlast), .wvalid(m_axi_sg_wvalid),
-        .wready(m_axi_sg_wready), .bid(m_axi_sg_bid), .bresp(m_axi_sg_bresp), .bvalid(m_axi_sg_bvalid),
-        .bready(m_axi_sg_bready),
-        .arid(m_axi_sg_arid), .araddr(m_axi_sg_araddr), .arlen(m_axi_sg_arlen), .arsize(m_axi_sg_arsize),
-        .arburst(m_axi_sg_arburst), .arlock(m_axi_sg_arlock), .arcache(m_axi_sg_arcache),
-        .arprot(m_axi_sg_arprot), .aruser(m_axi_sg_aruser), .arvalid(m_axi_sg_arvalid),
-        .arready(m_axi_sg_arready),
-        .rid(m_axi_sg_rid), .rdata(m_axi_sg_rdata), .rresp(m_axi_sg_rresp), .rlast(m_axi_sg_rlast),
-        .rvalid(m_axi_sg_rvalid), .rready(m_axi_sg_rready),
-        .f_wr_out(f_wr_out1), .f_rd_out(f_rd_out1), .f_b_due(f_b_due1), .f_awq_n(f_awq_n1),
-        .f_wq_n(f_wq_n1), .f_wbeat(f_wbeat1));
+        .rvalid(m_axi_sg_rvalid), .rready(m_axi_sg_rready));
     fv_handshake #(.WIDTH(16 + 16 + 20 + 3 + 1), .SRC_IS_DUT(1)) p_cmd (
         .clk(clk), .rst(rst), .valid(dp_cmd_valid), .ready(dp_cmd_ready),
         .payload({dp_cmd_src_addr, dp_cmd_dst_addr, dp_cmd_len, dp_cmd_src_kind, dp_cmd_dst_kind,

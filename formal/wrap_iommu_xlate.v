@@ -138,9 +138,8 @@ module wrap_iommu_xlate #(
     wire is_bare = (mode == 4'd1), is_1lvl = (mode == 4'd2), is_off = !is_bare && !is_1lvl;
 
     // ---------------------------------------------------------------- interfaces
-    wire [8:0] s_wr_out, s_rd_out, s_b_due, s_wbeat, m0_wr_out, m0_rd_out, m0_b_due, m0_wbeat;
-    wire [8:0] m1_wr_out, m1_rd_out, m1_b_due, m1_wbeat;
-    wire [3:0] s_awq_n, s_wq_n, m0_awq_n, m0_wq_n, m1_awq_n, m1_wq_n;
+    wire [8:0] s_wr_out, s_rd_out, s_b_due, s_wbeat;
+    wire [3:0] s_awq_n, s_wq_n;
     fv_axi4 #(.ID_WIDTH(1), .ADDR_WIDTH(56), .DATA_WIDTH(64), .USER_WIDTH(1), .MASTER_IS_DUT(0),
               .MAX_BURST(4), .MAX_RD_OUT(2), .MAX_WR_OUT(2), .W_BEFORE_AW(0)) p_s (
         .clk(clk), .rst(rst),
@@ -157,9 +156,9 @@ module wrap_iommu_xlate #(
         .rvalid(s_axi_rvalid), .rready(s_axi_rready),
         .f_wr_out(s_wr_out), .f_rd_out(s_rd_out), .f_b_due(s_b_due), .f_awq_n(s_awq_n),
         .f_wq_n(s_wq_n), .f_wbeat(s_wbeat));
-    // (one checker per ID on m_axi: the memory's per-ID rules are assumed for both)
-    fv_axi4 #(.ID_WIDTH(1), .ADDR_WIDTH(56), .DATA_WIDTH(64), .USER_WIDTH(1), .MASTER_IS_DUT(1),
-              .MAX_BURST(4), .MAX_RD_OUT(2), .MAX_WR_OUT(2), .W_BEFORE_AW(1), .FIXED_ID(0)) p_m0 (
+    // (one checker per ID on m_axi, fv_axi4_ids: the memory's per-ID rules are assumed for both)
+    fv_axi4_ids #(.ID_WIDTH(1), .ADDR_WIDTH(56), .DATA_WIDTH(64), .USER_WIDTH(1), .MASTER_IS_DUT(1),
+              .MAX_BURST(4), .MAX_RD_OUT(2), .MAX_WR_OUT(2), .W_BEFORE_AW(1)) p_m (
         .clk(clk), .rst(rst),
         .awid(m_axi_awid), .awaddr(m_axi_awaddr), .awlen(m_axi_awlen), .awsize(m_axi_awsize),
         .awburst(m_axi_awburst), .awlock(m_axi_awlock), .awcache(m_axi_awcache), .awprot(m_axi_awprot),
@@ -171,25 +170,7 @@ module wrap_iommu_xlate #(
         .arburst(m_axi_arburst), .arlock(m_axi_arlock), .arcache(m_axi_arcache), .arprot(m_axi_arprot),
         .aruser(1'b0), .arvalid(m_axi_arvalid), .arready(m_axi_arready),
         .rid(m_axi_rid), .rdata(m_axi_rdata), .rresp(m_axi_rresp), .rlast(m_axi_rlast),
-        .rvalid(m_axi_rvalid), .rready(m_axi_rready),
-        .f_wr_out(m0_wr_out), .f_rd_out(m0_rd_out), .f_b_due(m0_b_due), .f_awq_n(m0_awq_n),
-        .f_wq_n(m0_wq_n), .f_wbeat(m0_wbeat));
-    fv_axi4 #(.ID_WIDTH(1), .ADDR_WIDTH(56), .DATA_WIDTH(64), .USER_WIDTH(1), .MASTER_IS_DUT(1),
-              .MAX_BURST(4), .MAX_RD_OUT(2), .MAX_WR_OUT(2), .W_BEFORE_AW(1), .FIXED_ID(1)) p_m1 (
-        .clk(clk), .rst(rst),
-        .awid(m_axi_awid), .awaddr(m_axi_awaddr), .awlen(m_axi_awlen), .awsize(m_axi_awsize),
-        .awburst(m_axi_awburst), .awlock(m_axi_awlock), .awcache(m_axi_awcache), .awprot(m_axi_awprot),
-        .awuser(1'b0), .awvalid(m_axi_awvalid), .awready(m_axi_awready),
-        .wdata(m_axi_wdata), .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid),
-        .wready(m_axi_wready), .bid(m_axi_bid), .bresp(m_axi_bresp), .bvalid(m_axi_bvalid),
-        .bready(m_axi_bready),
-        .arid(m_axi_arid), .araddr(m_axi_araddr), .arlen(m_axi_arlen), .arsize(m_axi_arsize),
-        .arburst(m_axi_arburst), .arlock(m_axi_arlock), .arcache(m_axi_arcache), .arprot(m_axi_arprot),
-        .aruser(1'b0), .arvalid(m_axi_arvalid), .arready(m_axi_arready),
-        .rid(m_axi_rid), .rdata(m_axi_rdata), .rresp(m_axi_rresp), .rlast(m_axi_rlast),
-        .rvalid(m_axi_rvalid), .rready(m_axi_rready),
-        .f_wr_out(m1_wr_out), .f_rd_out(m1_rd_out), .f_b_due(m1_b_due), .f_awq_n(m1_awq_n),
-        .f_wq_n(m1_wq_n), .f_wbeat(m1_wbeat));
+        .rvalid(m_axi_rvalid), .rready(m_axi_rready));
     fv_handshake #(.WIDTH(12 + 6 + 24 + 64), .SRC_IS_DUT(1)) p_flt (
         .clk(clk), .rst(rst), .valid(flt_valid), .ready(flt_ready),
         .payload({flt_cause, flt_ttyp, flt_did, flt_iova}));

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+// fv_axi4 once per ID value (FIXED_ID 0 .. 2**ID_WIDTH-1), for the proof of a
+// master whose behaviour depends on the slave's responses for every ID: one
+// fv_axi4 with a symbolic ID assumes the slave's per-ID rules (RLAST on the
+// right beat, R and B only for an outstanding request of that ID) for that one
+// ID only. Every instance asserts (or assumes) the same ID-independent rules.
+// The parameters are fv_axi4's.
+`default_nettype none
+module fv_axi4_ids #(
+    parameter ID_WIDTH      = 1,
+    parameter ADDR_WIDTH    = 32,
+    parameter DATA_WIDTH    = 32,
+    parameter USER_WIDTH    = 1,
+    parameter MASTER_IS_DUT = 1,
+    parameter MAX_BURST     = 256,
+    parameter MAX_RD_OUT    = 4,
+    parameter MAX_WR_OUT    = 4,
+    parameter W_BEFORE_AW   = 1,
+    parameter ENV_WAIT      = 0,
+    parameter DUT_WAIT      = 0,
+    parameter MAX_RESP      = 0,
+    parameter QLOG2         = 3
+) (
+    input wire clk,
+    input wire rst,
+    input wire [ID_WIDTH-1:0] awid,
+    input wire [ADDR_WIDTH-1:0] awaddr,
+    input wire [7:0] awlen,
+    input wire [2:0] awsize,
+    input wire [1:0] awburst,
+    input wire awlock,
+    input wire [3:0] awcache,
+    input wire [2:0] awprot,
+    input wire [USER_WIDTH-1:0] awuser,
+    input wire awvalid,
+    input wire awready,
+    input wire [DATA_WIDTH-1:0] wdata,
+    input wire [DATA_WIDTH/8-1:0] wstrb,
+    input wire wlast,
+    input wire wvalid,
+    input wire wready,
+    input wire [ID_WIDTH-1:0] bid,
+    input wire [1:0] bresp,
+    input wire bvalid,
+    input wire bready,
+    input wire [ID_WIDTH-1:0] arid,
+    input wire [ADDR_WIDTH-1:0] araddr,
+    input wire [7:0] arlen,
+    input wire [2:0] arsize,
+    input wire [1:0] arburst,
+    input wire arlock,
+    input wire [3:0] arcache,
+    input wire [2:0] arprot,
+    input wire [USER_WIDTH-1:0] aruser,
+    input wire arvalid,
+    input wire arready,
+    input wire [ID_WIDTH-1:0] rid,
+    input wire [DATA_WIDTH-1:0] rdata,
+    input wire [1:0] rresp,
+    input wire rlast,
+    input wire rvalid,
+    input wire rready
+);
+`ifdef FORMAL
+    genvar i;
+    generate for (i = 0; i < (1 << ID_WIDTH); i = i + 1) begin : g_id
+        fv_axi4 #(.ID_WIDTH(ID_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH),
+                  .USER_WIDTH(USER_WIDTH), .MASTER_IS_DUT(MASTER_IS_DUT), .MAX_BURST(MAX_BURST),
+                  .MAX_RD_OUT(MAX_RD_OUT), .MAX_WR_OUT(MAX_WR_OUT), .W_BEFORE_AW(W_BEFORE_AW),
+                  .ENV_WAIT(ENV_WAIT), .DUT_WAIT(DUT_WAIT), .MAX_RESP(MAX_RESP), .QLOG2(QLOG2),
+                  .FIXED_ID(i)) chk (
+            .clk(clk),
+            .rst(rst),
+            .awid(awid),
+            .awaddr(awaddr),
+            .awlen(awlen),
+            .awsize(awsize),
+            .awburst(awburst),
+            .awlock(awlock),
+            .awcache(awcache),
+            .awprot(awprot),
+            .awuser(awuser),
+            .awvalid(awvalid),
+            .awready(awready),
+            .wdata(wdata),
+            .wstrb(wstrb),
+            .wlast(wlast),
+            .wvalid(wvalid),
+            .wready(wready),
+            .bid(bid),
+            .bresp(bresp),
+            .bvalid(bvalid),
+            .bready(bready),
+            .arid(arid),
+            .araddr(araddr),
+            .arlen(arlen),
+            .arsize(arsize),
+            .arburst(arburst),
+            .arlock(arlock),
+            .arcache(arcache),
+            .arprot(arprot),
+            .aruser(aruser),
+            .arvalid(arvalid),
+            .arready(arready),
+            .rid(rid),
+            .rdata(rdata),
+            .rresp(rresp),
+            .rlast(rlast),
+            .rvalid(rvalid),
+            .rready(rready),
+            .f_wr_out(), .f_rd_out(), .f_b_due(), .f_awq_n(), .f_wq_n(), .f_wbeat());
+    end endgenerate
+`endif
+endmodule
+`default_nettype wire
