@@ -114,10 +114,10 @@ PROOFS = [
           "as msi_v4, 3 vectors (a B response may name the unused vector 3), AWUSER as wide as the index",
           {"NUM_VECTORS": 3, "ADDR_WIDTH": 8, "USER_WIDTH": 2, "TAKE_WAIT": 1},
           taps={"f_last_dut": "dut.vec_arb.last"}),
-    Proof("datapath", "wrap_datapath", "dma_datapath", "bmc", 18, False,
+    Proof("datapath", "wrap_datapath", "dma_datapath", "bmc", 20, False,
           "m_axi master (fv_axi4), m_axis source, s_axis sink, command sink, status source; "
           "no byte outside [dst, dst+len), one status per command in order, bytes reported = bytes written",
-          {"MAX_BURST_LEN": 4, "MAX_LEN": 16, "NC": 3},
+          {"MAX_BURST_LEN": 2, "MAX_LEN": 16, "NC": 3},
           why="a 16-byte copy at destination offset 3 (5 write beats, two bursts) is written "
               "and reported within the depth (cover), bad commands report within 7 steps and a "
               "write burst ends at a 4 KiB boundary by step 12; 18 steps take one command through "
@@ -150,6 +150,12 @@ PROOFS = [
     Proof("iommu_regs", "wrap_iommu_regs", "dma_iommu_regs", "bmc", 16, True,
           "s_axil (AXI4-Lite slave side) of the IOMMU's register block, every request answered within 6 cycles",
           why="as regs (dma_axil_slave without read stages: an R at step 4)"),
+    Proof("iommu_mem", "wrap_iommu_mem", "dma_iommu_mem", "bmc", 16, True,
+          "m_axi master (fv_axi4, memory answering within 4 cycles), requester port: one access at a "
+          "time, one done per ack within 8 cycles, payload and response carried unchanged, write priority",
+          why="one access is at most 1 (request) + 2 (READY) + 4 (response) cycles and the port "
+              "is idle again the next: 16 steps serve two accesses of every kind back to back "
+              "after any state of the one-access-at-a-time port"),
     Proof("axi_mux_rd", "wrap_axi_mux", "dma_axi_mux", "bmc", 14, False,
           "reads: s0_axi, s1_axi slaves and m_axi master (fv_axi4, slave checked per ID), "
           "AR once with ID {input, id} and payload unchanged, R routed by the ID bit",

@@ -7,6 +7,8 @@
 //   status   a VALID/READY source (held until taken, payload stable);
 // and, against a table of the commands accepted (symbolic addresses, lengths,
 // kinds and tags):
+//   reads only of the source: every AR burst lies within the beats covering
+//       [src, src+len) of a memory-source command accepted before it;
 //   no byte outside [dst, dst+len): every W beat's strobed byte lies in the
 //       destination range of a memory-destination command accepted before it
 //       (the beat's address from its AW burst and its index in the burst);
@@ -149,6 +151,7 @@ module wrap_datapath #(
     wire sts_hs = sts_valid && sts_ready;
     reg [2:0]  f_ncmd = 3'd0, f_nsts = 3'd0;
     reg [15:0] c_dst [0:NC-1];
+    reg [15:0] c_src [0:NC-1];
     reg [5:0]  c_len [0:NC-1];
     reg        c_src_s [0:NC-1], c_dst_s [0:NC-1], c_bad [0:NC-1];
     reg [1:0]  c_tag [0:NC-1];
@@ -170,6 +173,7 @@ module wrap_datapath #(
         end else begin
             if (cmd_hs) begin
                 c_dst[f_ncmd]   <= cmd_dst_addr;
+                c_src[f_ncmd]   <= cmd_src_addr;
                 c_len[f_ncmd]   <= cmd_len[5:0];
                 c_src_s[f_ncmd] <= cmd_src_kind;
                 c_dst_s[f_ncmd] <= cmd_dst_kind;
@@ -190,6 +194,25 @@ module wrap_datapath #(
             for (i = 0; i < NC; i = i + 1)
                 if (i < f_ncmd && !c_dst_s[i] && a >= c_dst[i] && {1'b0, a} < {1'b0, c_dst[i]} + c_len[i])
                     allowed = 1'b1;
+        end
+    endfunction
+
+    // a read burst inside the beats of a memory source of an accepted command:
+    // [a, a + 4 * beats) within [src rounded down, src + len rounded up) to the beat
+    function read_ok;
+        input [15:0] a;
+        input [7:0]  len;
+        integer i;
+        reg [16:0] lo, hi, end_b;
+        begin
+            read_ok = 1'b0;
+            for (i = 0; i < NC; i = i + 1) begin
+                lo    = {1'b0, c_src[i][15:2], 2'b00};
+                hi    = ({1'b0, c_src[i]} + c_len[i] + 17'd3) & 17'h1fffc;
+                end_b = {1'b0, a} + {7'd0, len, 2'b00} + 17'd4;
+                if (i < f_ncmd && !c_src_s[i] && c_len[i] != 0 && {1'b0, a} >= lo && end_b <= hi)
+                    read_ok = 1'b1;
+            end
         end
     endfunction
 
@@ -245,6 +268,8 @@ module wrap_datapath #(
             if (m_axi_wstrb[2]) assert(allowed(w_addr + 16'd2));
             if (m_axi_wstrb[3]) assert(allowed(w_addr + 16'd3));
         end
+        // no read outside the beats of a memory source
+        if (m_axi_arvalid) assert(read_ok(m_axi_araddr, m_axi_arlen));
         // nothing on m_axis without a stream-destination command
         if (m_axis_tvalid) assert(f_ncmd != 0);
         // one status per command, in order, with its tag and a consistent result
@@ -288,6 +313,9 @@ module wrap_datapath #(
         // differently (5 read and 5 write beats: two bursts each), reported
         cover(sts_hs && f_nsts == 3'd0 && !c_src_s[0] && !c_dst_s[0] && sts_bytes == 20'd16
               && sts_error == DMA_ERR_NONE && c_dst[0][1:0] == 2'd3 && f_wbytes == 8'd16);
+        // two full write bursts (aligned 16 bytes at MAX_BURST_LEN 2), reported
+        cover(sts_hs && f_nsts == 3'd0 && !c_src_s[0] && !c_dst_s[0] && sts_bytes == 20'd16
+              && sts_error == DMA_ERR_NONE && c_dst[0][1:0] == 2'd0 && c_src[0][1:0] == 2'd0);
         cover(sts_hs && f_nsts == 3'd1 && !c_dst_s[1] && sts_bytes == 20'd16);
         cover(sts_hs && f_nsts == NC - 1);
         cover(w_hs && m_axi_wlast && m_axi_awaddr[11:0] == 12'hffc);
