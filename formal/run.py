@@ -118,12 +118,11 @@ PROOFS = [
           "m_axi master (fv_axi4), m_axis source, s_axis sink, command sink, status source; "
           "no byte outside [dst, dst+len), one status per command in order, bytes reported = bytes written",
           {"MAX_BURST_LEN": 2, "MAX_LEN": 16, "NC": 3},
-          why="a 16-byte copy at destination offset 3 (5 write beats, two bursts) is written "
-              "and reported within the depth (cover), bad commands report within 7 steps and a "
-              "write burst ends at a 4 KiB boundary by step 12; 18 steps take one command through "
-              "its reads, realignment, both write bursts, B and status with the next commands "
-              "queued behind it. (Deeper is out of reach: each step past 17 costs Boolector "
-              "minutes; a second 16-byte command's status needs 20.)"),
+          why="an aligned 16-byte copy (two full read and two full write bursts of 2 beats) is "
+              "written and reported at step 20 (cover), bad commands report from step 7 and a "
+              "write burst ends at a 4 KiB boundary by step 12: 20 steps take one such command "
+              "through its reads, realignment, both write bursts, both B and its status, with "
+              "the next commands queued behind it (each step past 17 costs Boolector minutes)"),
     Proof("frontend", "wrap_frontend", "dma_frontend", "bmc", 24, False,
           "m_axi_sg master (fv_axi4), command source, status and MSI sinks; fetch and command only "
           "for a RUNNING channel with BME, a stopped channel has nothing in flight, write-backs per status",
@@ -156,6 +155,13 @@ PROOFS = [
           why="one access is at most 1 (request) + 2 (READY) + 4 (response) cycles and the port "
               "is idle again the next: 16 steps serve two accesses of every kind back to back "
               "after any state of the one-access-at-a-time port"),
+    Proof("iommu_xlate_sv39", "wrap_iommu_xlate", "dma_iommu_xlate", "bmc", 22, False,
+          "as iommu_xlate, 1LVL against a symbolic memory (device 0's context, one PTE): a request is "
+          "forwarded only for the device with a valid context, to its Bare or gigapage translation",
+          {"TLB_ENTRIES": 1, "SV39": 1},
+          why="the context's four reads, the PTE read and the pipeline put the first translated "
+              "read on m_axi at step 20 and the first translated write at 21 (covers): 22 steps "
+              "cover both, after any earlier faulted or Bare request"),
     Proof("axi_mux_rd", "wrap_axi_mux", "dma_axi_mux", "bmc", 14, False,
           "reads: s0_axi, s1_axi slaves and m_axi master (fv_axi4, slave checked per ID), "
           "AR once with ID {input, id} and payload unchanged, R routed by the ID bit",

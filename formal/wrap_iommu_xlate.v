@@ -16,10 +16,20 @@
 //   1LVL    with tables that hold no valid entry (every table read has V = 0: no
 //           device has a valid context), nothing reaches m_axi: no request is
 //           forwarded without a valid translation for its device, and no W beat.
+// SV39 = 1 checks translations against a symbolic memory instead: mode 1LVL,
+// one request at a time on s_axi, device 0's context four free (but fixed)
+// doublewords, device 1's invalid, one free PTE at a free address, every other
+// table read V = 0. A request may then be forwarded only for device 0, and only
+// to its own address when its context's first stage is Bare (fsc.MODE 0 or
+// PDTV), or to the gigapage its level-2 PTE maps ({PTE.PPN[43:18],
+// address[29:0]}) when fsc is Sv39 and the model holds that PTE (the free PTE,
+// or a context word when the tables overlap the directory);
+// a W beat only for a forwarded write of device 0.
 // Invalidations are not exercised (tied off); hold is free.
 `default_nettype none
 module wrap_iommu_xlate #(
-    parameter TLB_ENTRIES = 1
+    parameter TLB_ENTRIES = 1,
+    parameter SV39        = 0    // 1: the 1LVL translation check (see below)
 ) (
     input wire        clk,
     input wire        rst,
@@ -227,10 +237,71 @@ module wrap_iommu_xlate #(
         end
     end
     // 1LVL: no valid table entry anywhere (V, bit 0, of every doubleword read is 0)
-    always @* if (is_1lvl && walk_resp) assume(!walk_data[0]);
+    always @* if (SV39 == 0 && is_1lvl && walk_resp) assume(!walk_data[0]);
+
+    // ---------------------------------------------------------------- SV39: a symbolic memory
+    (* anyconst *) reg [63:0] f_dc0, f_dc1, f_dc2, f_dc3, f_pte, f_pte_addr;
+    reg  [63:0] f_waddr;               // the address of the table read in flight
+    always @(posedge clk) if (walk_req && walk_ack) f_waddr <= walk_addr;
+    wire [63:0] f_dc_base = {8'd0, ddt_ppn, 12'd0};   // device 0's context
+    // the model's memory: device 0's context words, the PTE; unknown elsewhere (V = 0)
+    function [63:0] mem_word;
+        input [63:0] a;
+        mem_word = (a[63:12] == f_dc_base[63:12] && a[11:5] == 7'd0)
+                   ? (a[4:3] == 2'd0 ? f_dc0 : a[4:3] == 2'd1 ? f_dc1 : a[4:3] == 2'd2 ? f_dc2 : f_dc3)
+                   : f_pte;
+    endfunction
+    function mem_known;
+        input [63:0] a;
+        mem_known = (a[63:12] == f_dc_base[63:12] && a[11:5] == 7'd0)
+                 || (a[63:12] != f_dc_base[63:12] && a == f_pte_addr);
+    endfunction
+    wire [63:0] f_mem       = mem_word(f_waddr);
+    wire        f_mem_known = mem_known(f_waddr);
+    // the request in flight (one at a time)
+    reg        f_cur_w, f_cur_did, f_m_aw_seen;
+    reg [55:0] f_cur_addr;
+    wire [3:0] f_fsc_mode = f_dc3[63:60];
+    wire       f_bare     = (f_fsc_mode == 4'd0) || f_dc0[5];
+    wire [63:0] f_l2_addr = {8'd0, f_dc3[43:0], f_cur_addr[38:30], 3'd0};
+    wire [63:0] f_l2_pte  = mem_word(f_l2_addr);   // the level-2 PTE of the request
+    function fwd_ok;
+        input [55:0] pa;
+        begin
+            fwd_ok = !f_cur_did && ((f_bare && pa == f_cur_addr)
+                  || (!f_bare && f_fsc_mode == 4'd8 && mem_known(f_l2_addr)
+                      && pa == {f_l2_pte[53:28], f_cur_addr[29:0]}));
+        end
+    endfunction
+    generate if (SV39) begin : g_sv39
+        always @* begin
+            assume(is_1lvl);
+            // one request at a time on s_axi (the mapping of m_axi to s_axi is then exact)
+            assume(!(s_axi_arvalid && s_axi_awvalid));
+            if (s_axi_arvalid || s_axi_awvalid) assume(s_rd_out == 0 && s_wr_out == 0);
+            // the memory: fixed words where the model has them, V = 0 elsewhere
+            if (walk_resp && f_mem_known) assume(walk_data == f_mem);
+            if (walk_resp && !f_mem_known) assume(!walk_data[0]);
+        end
+        always @(posedge clk) begin
+            if (s_ar_hs) begin f_cur_w <= 1'b0; f_cur_did <= s_axi_aruser; f_cur_addr <= s_axi_araddr; end
+            if (s_aw_hs) begin f_cur_w <= 1'b1; f_cur_did <= s_axi_awuser; f_cur_addr <= s_axi_awaddr; end
+            if (rst || s_aw_hs) f_m_aw_seen <= 1'b0;
+            else if (m_aw_hs) f_m_aw_seen <= 1'b1;
+        end
+        always @* if (f_past && !rst) begin
+            if (m_axi_arvalid) assert(!f_cur_w && (s_rd_out != 0) && fwd_ok(m_axi_araddr));
+            if (m_axi_awvalid) assert(f_cur_w && (s_wr_out != 0) && fwd_ok(m_axi_awaddr));
+            if (m_axi_wvalid)  assert(f_cur_w && !f_cur_did && (m_axi_awvalid || f_m_aw_seen));
+        end
+        always @* if (f_past && !rst) begin
+            cover(m_ar_hs && !f_bare);
+            cover(m_aw_hs && !f_bare);
+        end
+    end endgenerate
 
     always @* if (f_past && !rst) begin
-        if (is_off || is_1lvl) assert(!m_axi_arvalid && !m_axi_awvalid && !m_axi_wvalid);
+        if (is_off || (is_1lvl && SV39 == 0)) assert(!m_axi_arvalid && !m_axi_awvalid && !m_axi_wvalid);
         if (is_bare) begin
             if (m_axi_arvalid) assert(arq_n != 0 && m_ar == arq[arq_rp]);
             if (m_axi_awvalid) assert(awq_n != 0 && m_aw == awq[awq_rp]);
@@ -242,7 +313,7 @@ module wrap_iommu_xlate #(
         end
     end
 
-    always @* if (f_past && !rst) begin
+    always @* if (f_past && !rst && SV39 == 0) begin
         cover(is_bare && m_w_hs && m_axi_wlast);
         cover(is_bare && m_ar_hs && arq_n == 3'd2);
         cover(is_1lvl && s_axi_bvalid && s_axi_bready && s_axi_bresp == 2'b10);
