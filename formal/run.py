@@ -114,15 +114,15 @@ PROOFS = [
           "as msi_v4, 3 vectors (a B response may name the unused vector 3), AWUSER as wide as the index",
           {"NUM_VECTORS": 3, "ADDR_WIDTH": 8, "USER_WIDTH": 2, "TAKE_WAIT": 1},
           taps={"f_last_dut": "dut.vec_arb.last"}),
-    Proof("datapath", "wrap_datapath", "dma_datapath", "bmc", 20, False,
+    Proof("datapath", "wrap_datapath", "dma_datapath", "bmc", 18, False,
           "m_axi master (fv_axi4), m_axis source, s_axis sink, command sink, status source; "
           "no byte outside [dst, dst+len), one status per command in order, bytes reported = bytes written",
           {"MAX_BURST_LEN": 2, "MAX_LEN": 16, "NC": 3},
-          why="an aligned 16-byte copy (two full read and two full write bursts of 2 beats) is "
-              "written and reported at step 20 (cover), bad commands report from step 7 and a "
-              "write burst ends at a 4 KiB boundary by step 12: 20 steps take one such command "
-              "through its reads, realignment, both write bursts, both B and its status, with "
-              "the next commands queued behind it (each step past 17 costs Boolector minutes)"),
+          why="an aligned 16-byte copy's two full write bursts of 2 beats (after its two full "
+              "read bursts) end at step 17, its status comes at 20 (covers); bad commands report "
+              "from step 7 and a write burst ends at a 4 KiB boundary by step 12: 18 steps cover "
+              "two full bursts each way with the next commands queued behind them (each step "
+              "past 17 costs Boolector many minutes)"),
     Proof("frontend", "wrap_frontend", "dma_frontend", "bmc", 24, False,
           "m_axi_sg master (fv_axi4), command source, status and MSI sinks; fetch and command only "
           "for a RUNNING channel with BME, a stopped channel has nothing in flight, write-backs per status",

@@ -313,7 +313,13 @@ module wrap_datapath #(
         // differently (5 read and 5 write beats: two bursts each), reported
         cover(sts_hs && f_nsts == 3'd0 && !c_src_s[0] && !c_dst_s[0] && sts_bytes == 20'd16
               && sts_error == DMA_ERR_NONE && c_dst[0][1:0] == 2'd3 && f_wbytes == 8'd16);
-        // two full write bursts (aligned 16 bytes at MAX_BURST_LEN 2), reported
+        // a memory-to-memory copy reported
+        cover(sts_hs && f_nsts == 3'd0 && !c_src_s[0] && !c_dst_s[0] && sts_bytes != 20'd0
+              && sts_error == DMA_ERR_NONE);
+        // two full write bursts (aligned 16 bytes at MAX_BURST_LEN 2): the second ends
+        cover(w_hs && m_axi_wlast && f_ncmd == 3'd1 && f_wbytes == 8'd12 && c_dst[0][1:0] == 2'd0
+              && c_len[0] == 6'd16 && m_axi_wstrb == 4'hf);
+        // the same, reported
         cover(sts_hs && f_nsts == 3'd0 && !c_src_s[0] && !c_dst_s[0] && sts_bytes == 20'd16
               && sts_error == DMA_ERR_NONE && c_dst[0][1:0] == 2'd0 && c_src[0][1:0] == 2'd0);
         cover(sts_hs && f_nsts == 3'd1 && !c_dst_s[1] && sts_bytes == 20'd16);
