@@ -122,7 +122,8 @@ PROOFS = [
               "read bursts) end at step 17, its status comes at 20 (covers); bad commands report "
               "from step 7 and a write burst ends at a 4 KiB boundary by step 12: 18 steps cover "
               "two full bursts each way with the next commands queued behind them (each step "
-              "past 17 costs Boolector many minutes)"),
+              "past 17 costs Boolector many minutes)",
+          timeout=3600),
     Proof("frontend", "wrap_frontend", "dma_frontend", "bmc", 24, False,
           "m_axi_sg master (fv_axi4), command source, status and MSI sinks; fetch and command only "
           "for a RUNNING channel with BME, a stopped channel has nothing in flight, write-backs per status",
@@ -130,7 +131,8 @@ PROOFS = [
           why="a descriptor's whole life is 23 steps (covers: fetch AR at 5, its status at 15, "
               "the write-back AW at 18, the channel IDLE again with one completion at 23); 24 "
               "steps reach every rule at the end of that life, with the other channel's fetches "
-              "and commands interleaved"),
+              "and commands interleaved",
+          timeout=3600),
     Proof("iommu_xlate", "wrap_iommu_xlate", "dma_iommu_xlate", "bmc", 16, False,
           "s_axi slave and m_axi master (fv_axi4), walk port, fault records; Off and 1LVL without "
           "a valid table entry forward nothing, Bare forwards every request and W beat unchanged in order",
