@@ -20,17 +20,12 @@
 //   bytes reported = bytes written: when every accepted command has its status,
 //       the strobed W bytes equal the bytes reported for memory destinations
 //       and the kept m_axis bytes those reported for stream destinations; a
-//       memory-destination status never reports more than has been written;
-//   liveness (LIVE = 1): with memory sources, a slave that answers within 4
-//       cycles and READYs within 2, a command without its status never waits
-//       more than LIVE_BOUND cycles for the next status.
+//       memory-destination status never reports more than has been written.
 `default_nettype none
 module wrap_datapath #(
     parameter MAX_BURST_LEN = 4,
     parameter MAX_LEN       = 16,   // command lengths used, bytes
-    parameter NC            = 3,    // commands accepted at most (the table)
-    parameter LIVE          = 0,
-    parameter LIVE_BOUND    = 24
+    parameter NC            = 3     // commands accepted at most (the table)
 ) (
     input wire        clk,
     input wire        rst,
@@ -105,7 +100,6 @@ module wrap_datapath #(
         .s_axis_tdata(s_axis_tdata), .s_axis_tkeep(s_axis_tkeep), .s_axis_tlast(s_axis_tlast),
         .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready));
 `ifdef FORMAL
-    localparam EW = LIVE ? 2 : 0;   // READY bound of the environment (0: none)
     reg f_past = 1'b0;
     always @(posedge clk) f_past <= 1'b1;
     always @* if (!f_past) assume(rst);
@@ -118,7 +112,7 @@ module wrap_datapath #(
     wire [3:0] f_awq_n, f_wq_n;
     fv_axi4 #(.ID_WIDTH(1), .ADDR_WIDTH(16), .DATA_WIDTH(32), .USER_WIDTH(2), .MASTER_IS_DUT(1),
               .MAX_BURST(MAX_BURST_LEN), .MAX_RD_OUT(2), .MAX_WR_OUT(2), .W_BEFORE_AW(0),
-              .ENV_WAIT(EW), .MAX_RESP(LIVE ? 4 : 0), .FIXED_ID(0)) p_axi (
+              .FIXED_ID(0)) p_axi (
         .clk(clk), .rst(rst),
         .awid(m_axi_awid), .awaddr(m_axi_awaddr), .awlen(m_axi_awlen), .awsize(m_axi_awsize),
         .awburst(m_axi_awburst), .awlock(m_axi_awlock), .awcache(m_axi_awcache), .awprot(m_axi_awprot),
@@ -133,7 +127,7 @@ module wrap_datapath #(
         .rvalid(m_axi_rvalid), .rready(m_axi_rready),
         .f_wr_out(f_wr_out), .f_rd_out(f_rd_out), .f_b_due(f_b_due), .f_awq_n(f_awq_n),
         .f_wq_n(f_wq_n), .f_wbeat(f_wbeat));
-    fv_axis #(.DATA_WIDTH(32), .MASTER_IS_DUT(1), .MAX_WAIT(EW)) p_m_axis (
+    fv_axis #(.DATA_WIDTH(32), .MASTER_IS_DUT(1)) p_m_axis (
         .clk(clk), .rst(rst), .tdata(m_axis_tdata), .tkeep(m_axis_tkeep), .tlast(m_axis_tlast),
         .tvalid(m_axis_tvalid), .tready(m_axis_tready));
     fv_axis #(.DATA_WIDTH(32), .MASTER_IS_DUT(0)) p_s_axis (
@@ -142,7 +136,7 @@ module wrap_datapath #(
     fv_handshake #(.WIDTH(16 + 16 + 20 + 3 + 2), .SRC_IS_DUT(0)) p_cmd (
         .clk(clk), .rst(rst), .valid(cmd_valid), .ready(cmd_ready),
         .payload({cmd_src_addr, cmd_dst_addr, cmd_len, cmd_src_kind, cmd_dst_kind, cmd_eop, cmd_tag}));
-    fv_handshake #(.WIDTH(2 + 20 + 4 + 1), .SRC_IS_DUT(1), .MAX_WAIT(EW)) p_sts (
+    fv_handshake #(.WIDTH(2 + 20 + 4 + 1), .SRC_IS_DUT(1)) p_sts (
         .clk(clk), .rst(rst), .valid(sts_valid), .ready(sts_ready),
         .payload({sts_tag, sts_bytes, sts_error, sts_eop}));
 
@@ -161,7 +155,6 @@ module wrap_datapath #(
         assume(cmd_len <= MAX_LEN);
         assume({1'b0, cmd_src_addr} + cmd_len <= 21'h10000 && {1'b0, cmd_dst_addr} + cmd_len <= 21'h10000);
         assume(f_ncmd < NC);
-        if (LIVE) assume(!cmd_src_kind);
     end
     // data values never steer the datapath and no property here reads them: the
     // memory and the device send zeros (fewer free bits for the solver)
@@ -297,15 +290,6 @@ module wrap_datapath #(
             assert(!m_axi_wvalid && !m_axis_tvalid && !m_axi_awvalid);
         end
     end
-
-    // ---------------------------------------------------------------- liveness
-    reg [7:0] f_stall = 8'd0;
-    always @(posedge clk)
-        if (rst || f_nsts == f_ncmd || sts_hs) f_stall <= 8'd0;
-        else if (f_stall != 8'hff) f_stall <= f_stall + 8'd1;
-    generate if (LIVE) begin : g_live
-        always @* if (f_past && !rst) assert(f_stall <= LIVE_BOUND);
-    end endgenerate
 
     // what the depth reaches
     always @* if (f_past && !rst) begin
