@@ -42,6 +42,16 @@ def test_datapath(data_width, max_burst, sim):
                {"DATA_WIDTH": data_width, "MAX_BURST_LEN": max_burst}, sim=sim)
 
 
+@pytest.mark.soak
+def test_datapath_soak():
+    """`make soak`: the random mix at 3000 transfers (DATAPATH_RANDOM_COUNT), 64-bit."""
+    from dmatb.runner import run_cocotb
+
+    run_cocotb("dma_datapath", "test_datapath", {"DATA_WIDTH": 64, "MAX_BURST_LEN": 256},
+               extra_env={"DATAPATH_RANDOM_COUNT": os.environ.get("DATAPATH_RANDOM_COUNT", "3000"),
+                          "COCOTB_TEST_FILTER": "random_mix"})
+
+
 # ----------------------------------------------------------------------------- model
 
 MEM_SIZE = 8 << 20
@@ -419,7 +429,7 @@ async def bad_commands(dut):
 async def random_mix(dut):
     """Seeded random mix of all kinds, sizes and offsets, with back-pressure and latency."""
     b = await make_bench(dut)
-    count = int(os.environ.get("DATAPATH_RANDOM_COUNT", "200"))
+    count = int(os.environ.get("DATAPATH_RANDOM_COUNT", "120"))
     dut._log.info("random_mix: %d transfers, replay with RANDOM_SEED=%d", count, b.env.regression_seed)
     for i in range(count):
         if i % 50 == 0:

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Random system regression (pyuvm, tb/dmatb/uvm/env.py): the driver on the bounce platform
-against the RTL engine. REQUESTS random requests (default 1000; `make soak`: 20000)
+against the RTL engine. REQUESTS random requests (default 800; `make soak`: 20000)
 plus one faulty request per error class; zero scoreboard mismatches; the seed and a
 functional coverage report are printed at the end.
 
@@ -34,7 +34,7 @@ def _run(requests: int):
 
 
 def test_uvm_regression():
-    _run(int(os.environ.get("REQUESTS", "1000")))
+    _run(int(os.environ.get("REQUESTS", "800")))
 
 
 @pytest.mark.soak

@@ -196,7 +196,7 @@ async def concurrent_random(dut):
     """Both masters, 4 streams each, random reads/writes incl. 256-beat bursts, no back-pressure."""
     b = Bench(dut)
     await b.reset()
-    await b.run_workers(25)
+    await b.run_workers(15)
     await b.finish()
     dut._log.info("%d operations, m_axi handshakes %s", b.ops, b.checkers[2].stats)
 
@@ -208,13 +208,13 @@ async def concurrent_backpressure(dut):
     b = Bench(dut)
     await b.reset()
     b.all_backpressure(0.3)
-    await b.run_workers(20)
+    await b.run_workers(12)
     b.all_backpressure(0.7)
-    await b.run_workers(5)
+    await b.run_workers(4)
     b.all_backpressure(0.0)
     b.mem.set_latency(read=20, write=10)
     b.master_backpressure(0.2)
-    await b.run_workers(10)
+    await b.run_workers(6)
     await b.finish()
     dut._log.info("%d operations, m_axi stalls %s", b.ops, b.checkers[2].stalls)
 
