@@ -4,7 +4,9 @@
 // MAX_BURST_LEN beats, full-width size) and the split itself: the bursts of a
 // transfer start at its beat-aligned address, follow each other without gap or
 // overlap, respect the run-time cap, and together cover exactly the transfer's
-// beats; bst_last marks the last one.
+// beats; bst_last marks the last one. A burst is offered only when allowed in the
+// cycle before: by emit_ok_last right after an accepted burst (a short transfer
+// taken at the last burst of the one before), by emit_ok otherwise.
 `default_nettype none
 module wrap_burst_gen #(
     parameter MAX_BURST_LEN = 4
@@ -16,6 +18,8 @@ module wrap_burst_gen #(
     input wire [11:0] xfer_len,
     input wire [8:0]  cap_beats,
     input wire        emit_ok,
+    input wire        emit_ok_last,
+    input wire        xfer_fast_ok,
     input wire        arready
 );
     localparam BL = 2;   // 4 bytes per beat (DATA_WIDTH 32)
@@ -28,7 +32,8 @@ module wrap_burst_gen #(
                     .USER_WIDTH(1), .TAKE_AT_LAST(1)) dut (
         .clk(clk), .rst(rst), .xfer_valid(xfer_valid), .xfer_ready(xfer_ready),
         .xfer_addr(xfer_addr), .xfer_len(xfer_len), .xfer_user(1'b0), .xfer_skip(1'b0),
-        .cap_beats(cap_beats), .emit_ok(emit_ok), .trunc_en(1'b0), .trunc_beats(11'd0),
+        .cap_beats(cap_beats), .emit_ok(emit_ok), .emit_ok_last(emit_ok_last),
+        .xfer_fast_ok(xfer_fast_ok), .trunc_en(1'b0), .trunc_beats(11'd0),
         .bst_valid(bst_valid), .bst_ready(arready), .bst_addr(bst_addr), .bst_len(bst_len),
         .bst_beats(bst_beats), .bst_last(bst_last), .bst_user(bst_user));
 `ifdef FORMAL
@@ -44,6 +49,8 @@ module wrap_burst_gen #(
     // the cap is constant (as in the datapath: per transfer)
     always @(posedge clk) if (f_past) assume(cap_beats == $past(cap_beats));
     always @* assume(cap_beats >= 1 && cap_beats <= MAX_BURST_LEN);
+    // a transfer offered for the short path has the full cap (as in the datapath)
+    always @* if (xfer_valid && xfer_fast_ok) assume(cap_beats == MAX_BURST_LEN);
 
     wire [8:0] f_wr_out, f_rd_out, f_b_due, f_wbeat;
     wire [3:0] f_awq_n, f_wq_n;
@@ -88,7 +95,17 @@ module wrap_burst_gen #(
             assert(bst_last == (bst_beats == f_left));
         end
     end
+    // offered only when allowed (f_prev_*: last cycle's emit_ok, emit_ok_last, valid, accept)
+    reg f_prev_ok = 1'b0, f_prev_ok_last = 1'b0, f_prev_valid = 1'b0, f_prev_acc = 1'b0, f_prev_last = 1'b0;
+    always @(posedge clk) begin
+        f_prev_ok <= emit_ok; f_prev_ok_last <= emit_ok_last;
+        f_prev_valid <= bst_valid && !rst; f_prev_acc <= acc && !rst; f_prev_last <= bst_last;
+    end
+    always @* if (f_past && !rst && bst_valid && (!f_prev_valid || f_prev_acc))
+        assert(f_prev_acc ? f_prev_ok_last : f_prev_ok);
     always @* if (!rst) cover(acc && bst_last && bst_addr[11:0] == 12'hffc);
+    // two transfers' bursts back to back, without a gap
+    always @* if (!rst) cover(bst_valid && f_prev_acc && f_prev_last);
 `endif
 endmodule
 `default_nettype wire

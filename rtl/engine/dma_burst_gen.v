@@ -15,6 +15,12 @@
 // burst of the current one is accepted. One burst every three cycles is far
 // above what the data bus needs for bursts of three beats or more.
 //
+// Short transfers skip CALC and SIZE: a transfer the caller allows (xfer_fast_ok)
+// of fewer than 16 beats' worth of bytes that fits MAX_BURST_LEN and its 4 KiB page
+// is one burst, so it is loaded into the burst registers as it is taken and
+// offered in the next cycle. Taken with TAKE_AT_LAST, back-to-back short
+// transfers go out one burst per cycle.
+//
 // The burst registers may drive an AXI address channel directly: bst_valid
 // only rises once emit_ok allows it and then stays up until bst_ready (no
 // trunc_en is used on such a channel).
@@ -42,6 +48,13 @@ module dma_burst_gen #(
     input  wire [8:0]             cap_beats,
     // a burst may be offered (checked before bst_valid rises)
     input  wire                   emit_ok,
+    // a burst may be offered right after the one accepted in this cycle (checked
+    // instead of emit_ok when a short transfer is taken at the last burst of the
+    // one before, TAKE_AT_LAST)
+    input  wire                   emit_ok_last,
+    // the transfer at the queue head may use the short-transfer path: its cap is
+    // MAX_BURST_LEN (cap_beats still belongs to the transfer before it at take)
+    input  wire                   xfer_fast_ok,
     // the transfer turned out shorter (stream ended early): its new total in
     // beats (at least one more than the beats already issued). Accepted only
     // while bst_valid is high; the caller holds bst_ready low in that cycle.
@@ -116,6 +129,22 @@ module dma_burst_gen #(
     wire take   = xfer_valid && ((state == IDLE) || (TAKE_AT_LAST != 0 && accept && bst_last));
     assign xfer_ready = take;
 
+    // short transfer at the queue head: fewer than 16 beats' worth of bytes, so its
+    // last beat is (len + offset - 1) / N <= 16 beats after its first; one burst
+    // if that fits MAX_BURST_LEN and the room left in its page
+    localparam SW = BYTES_LOG2 + 5;
+    wire          short_len = (xfer_len[LEN_WIDTH-1:BYTES_LOG2+4] == {(LEN_WIDTH-BYTES_LOG2-4){1'b0}});
+    wire [SW-1:0] last_off  = {1'b0, xfer_len[BYTES_LOG2+3:0]}
+                            + {{(SW-BYTES_LOG2){1'b0}}, xfer_addr[BYTES_LOG2-1:0]} - {{(SW-1){1'b0}}, 1'b1};
+    wire [4:0]    short_m1  = last_off[SW-1:BYTES_LOG2];          // beats - 1 (<= 16)
+    wire          unused_last_off = ^last_off[BYTES_LOG2-1:0];
+    wire [PG_W-1:0] head_room_m1 = ~xfer_addr[11:BYTES_LOG2];
+    wire          fast      = xfer_fast_ok && !xfer_skip && short_len
+                           && ({4'd0, short_m1} < MAX_BEATS)
+                           && ({8'd0, short_m1} <= {{(13-PG_W){1'b0}}, head_room_m1});
+    // offered at once when allowed; otherwise SIZE waits for emit_ok (registers loaded)
+    wire          fast_emit = fast && ((state == IDLE) ? emit_ok : emit_ok_last);
+
     always @(posedge clk) begin
         if (rst) begin
             state     <= IDLE;
@@ -138,8 +167,10 @@ module dma_burst_gen #(
             end
             default: ;
             endcase
-            if (take)
-                state <= xfer_skip ? IDLE : CALC;
+            if (take) begin
+                state     <= xfer_skip ? IDLE : !fast ? CALC : fast_emit ? EMIT : SIZE;
+                bst_valid <= fast_emit;
+            end
         end
     end
 
@@ -161,6 +192,14 @@ module dma_burst_gen #(
             cur_lo <= xfer_addr[11:BYTES_LOG2];
         else if (accept)
             cur_lo <= cur[PG_W-1:0] + beats_x[PG_W-1:0];
+        if (take && fast) begin
+            // the burst, and the CALC results SIZE would turn into it (fits: last)
+            rem_m1   <= {{(CNT_WIDTH-5){1'b0}}, short_m1};
+            cur      <= xfer_addr[ADDR_WIDTH-1:BYTES_LOG2];
+            limit_m1 <= 8'hFF;
+            bst_len  <= {3'd0, short_m1};
+            bst_last <= 1'b1;
+        end
         if (state == CALC) begin
             rem_m1   <= total + ~issued;
             cur      <= base + issued_x;

@@ -126,6 +126,7 @@ module dma_datapath #(
     localparam N        = DATA_WIDTH / 8;
     localparam OFF_W    = $clog2(N);
     localparam RD_OUT_W = $clog2(RD_OUTSTANDING + 1);
+    localparam [31:0] RD_OUTSTANDING_32 = RD_OUTSTANDING;
     localparam WR_OUT_W = $clog2(WR_OUTSTANDING + 1);
     localparam WR_Q_LOG2 = (WR_OUTSTANDING <= 1) ? 1 : $clog2(WR_OUTSTANDING);
     // stream->memory bursts wait for their data: at most half the W FIFO each
@@ -252,6 +253,8 @@ module dma_datapath #(
         .xfer_addr(rd_xfer_addr), .xfer_len(rd_xfer_len), .xfer_user(rd_xfer_tag), .xfer_skip(rd_xfer_bad),
         .cap_beats(MAX_BURST_LEN[8:0]),
         .emit_ok(rd_inflight < RD_OUTSTANDING[RD_OUT_W-1:0]),
+        // a short read taken as the burst before it is accepted needs room for both
+        .emit_ok_last(({1'b0, rd_inflight} + 1'b1) < RD_OUTSTANDING_32[RD_OUT_W:0]), .xfer_fast_ok(1'b1),
         .trunc_en(1'b0), .trunc_beats({CNT_W{1'b0}}),
         .bst_valid(m_axi_arvalid), .bst_ready(m_axi_arready),
         .bst_addr(m_axi_araddr), .bst_len(m_axi_arlen), .bst_beats(ar_bst_beats),
@@ -497,13 +500,15 @@ module dma_datapath #(
     assign s2end_pop = aw_load && aw_bst_last && aw_s2mm;
 
     dma_burst_gen #(.ADDR_WIDTH(ADDR_WIDTH), .LEN_WIDTH(LEN_WIDTH), .BYTES_LOG2(OFF_W),
-                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH + 1), .TAKE_AT_LAST(0)) aw_gen (
+                    .MAX_BURST_LEN(MAX_BURST_LEN), .USER_WIDTH(TAG_WIDTH + 1), .TAKE_AT_LAST(1)) aw_gen (
         .clk(clk), .rst(rst),
         .xfer_valid(!q_wr_empty), .xfer_ready(aw_xfer_ready),
         .xfer_addr(wr_xfer_addr), .xfer_len(wr_xfer_len), .xfer_user({wr_xfer_src_stream, wr_xfer_tag}),
         .xfer_skip(wr_xfer_bad),
         .cap_beats(aw_s2mm ? S2MM_BURST[8:0] : MAX_BURST_LEN[8:0]),
-        .emit_ok(1'b1),
+        .emit_ok(1'b1), .emit_ok_last(1'b1),
+        // a stream-sourced write waits for its data and may be cut: no short path
+        .xfer_fast_ok(!wr_xfer_src_stream),
         .trunc_en(aw_trunc), .trunc_beats(s2end_beats),
         .bst_valid(aw_bst_valid), .bst_ready(aw_load),
         .bst_addr(aw_bst_addr), .bst_len(aw_bst_len), .bst_beats(aw_bst_beats), .bst_last(aw_bst_last),

@@ -44,7 +44,8 @@ async def run(dut, n_xfers: int, trunc: bool):
     mbl = int(dut.MAX_BURST_LEN.value)
     Clock(dut.clk, 10, unit="ns").start()
     dut.rst.value = 1
-    for sig in (dut.xfer_valid, dut.xfer_skip, dut.trunc_en, dut.bst_ready, dut.emit_ok):
+    for sig in (dut.xfer_valid, dut.xfer_skip, dut.trunc_en, dut.bst_ready, dut.emit_ok,
+                dut.emit_ok_last, dut.xfer_fast_ok):
         sig.value = 0
     dut.cap_beats.value = mbl
     dut.trunc_beats.value = 0
@@ -69,6 +70,8 @@ async def run(dut, n_xfers: int, trunc: bool):
     cut_next = None                              # new total to cut the current transfer to
     done = 0
     cycle = 0
+    prev = None                                  # last cycle's (emit_ok, emit_ok_last, valid, accepted)
+    fast_bursts = 0
     while done < n_xfers:
         cycle += 1
         assert cycle < 400000, "legalizer hung"
@@ -78,7 +81,10 @@ async def run(dut, n_xfers: int, trunc: bool):
             a, ln, u, sk = pending[0]
             dut.xfer_addr.value, dut.xfer_len.value, dut.xfer_user.value = a, ln, u
             dut.xfer_skip.value = int(sk)
-        dut.emit_ok.value = int(rng.random() < 0.8)
+        emit_ok, emit_ok_last = int(rng.random() < 0.8), int(rng.random() < 0.7)
+        dut.emit_ok.value = emit_ok
+        dut.emit_ok_last.value = emit_ok_last
+        dut.xfer_fast_ok.value = int(rng.random() < 0.8)
         if cut_next is not None:
             dut.trunc_en.value = 1
             dut.trunc_beats.value = cut_next
@@ -90,6 +96,15 @@ async def run(dut, n_xfers: int, trunc: bool):
         valid = int(dut.bst_valid.value)
         ready = int(dut.bst_ready.value)
         take = int(dut.xfer_ready.value)
+        accepted = int(valid and ready)              # (bst_ready is low during a cut)
+        # a burst newly offered was allowed in the cycle before: by emit_ok_last if it
+        # follows the burst accepted then without a gap, else by emit_ok
+        if valid and prev is not None and (not prev[2] or prev[3]):
+            if prev[3]:
+                assert prev[1], "burst offered right after an accept without emit_ok_last"
+                fast_bursts += 1
+            else:
+                assert prev[0], "burst offered without emit_ok in the cycle before"
         if valid:
             payload = (int(dut.bst_addr.value) // nbytes, int(dut.bst_len.value) + 1,
                        int(dut.bst_last.value), int(dut.bst_user.value))
@@ -115,6 +130,7 @@ async def run(dut, n_xfers: int, trunc: bool):
             full = -(-(addr % nbytes + length) // nbytes)
             if full - issued >= 1:
                 cut_next = issued + rng.randint(1, full - issued)
+        prev = (emit_ok, emit_ok_last, valid, accepted)
         if take:
             assert pending, "popped an empty queue"
             _, _, _, skipped = pending.pop(0)
@@ -143,8 +159,10 @@ async def run(dut, n_xfers: int, trunc: bool):
             assert last == (j == len(bursts) - 1), f"transfer {i}: bst_last on burst {j} of {len(bursts)}"
             beat += beats
         assert beat - first == total, f"transfer {i}: {beat - first} beats, expected {total}"
-    dut._log.info("%d transfers, %d bursts, %d cut", n_xfers, sum(len(b) for b in got.values()),
-                  len(totals))
+    dut._log.info("%d transfers, %d bursts, %d cut, %d offered right after an accept", n_xfers,
+                  sum(len(b) for b in got.values()), len(totals), fast_bursts)
+    if int(dut.TAKE_AT_LAST.value):
+        assert fast_bursts > 0, "no short transfer went out right after the burst before it"
 
 
 @cocotb.test()
